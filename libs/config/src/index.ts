@@ -1,0 +1,10 @@
+export { ConfigModule } from './config.module';
+export { loadConfig } from './config.loader';
+export type { LoadConfigOptions, ConfigOverrides } from './config.loader';
+export { ConfigError } from './config-error';
+export { envNameOf } from './env-names';
+export * from './config.schema';
+export { loadSchedules, parseSchedules, MAINTENANCE_JOBS } from './schedules';
+export type { Schedule, MaintenanceJobName } from './schedules';
+export { overlaySettings, isIntAtLeast1, oneOf } from './settings-overlay';
+export type { SettingRule, SettingRules } from './settings-overlay';
