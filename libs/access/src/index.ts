@@ -1,0 +1,4 @@
+export { AccessModule } from './access.module';
+export { ApiKeyGuard } from './api-key.guard';
+export { RequireScope } from './scopes.decorator';
+export { ApiKeyChecker, presentedKey } from './api-key-checker';
