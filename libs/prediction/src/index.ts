@@ -1,0 +1,14 @@
+export { PredictionModule } from './prediction.module';
+export { PredictionService } from './prediction.service';
+export type { Prediction, PredictOptions } from './prediction.service';
+export { TfServingPredictor } from './tfserving-predictor';
+export type { TfServingAnswer } from './tfserving-predictor';
+export { V2Predictor, v2OutputNames, isLabelled } from './v2-predictor';
+export type { V2Answer } from './v2-predictor';
+export { ModelBatchers } from './model-batchers';
+export { DriftModule } from './drift/drift.module';
+export { DriftReports } from './drift/drift-reports';
+export type { DriftReport } from './drift/drift-reports';
+export { PredictionWindow } from './drift/prediction-window';
+export { chiSquareGoodnessOfFit } from './drift/chi-square';
+export { compareWithReference } from './drift/drift-statistics';
