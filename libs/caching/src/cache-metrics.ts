@@ -1,0 +1,59 @@
+import { Injectable } from '@nestjs/common';
+import { Counter } from 'prom-client';
+import { MetricsService } from '@app/metrics';
+
+/** Rows by how they were answered, per model. */
+export interface CacheCounters {
+  hit(rows: number): void;
+  miss(rows: number): void;
+  shared(rows: number): void;
+}
+
+/**
+ * modelgate_cache_hits_total / _misses_total / _shared_total count rows (a batched request of 5 rows with
+ * 2 cached counts 2 hits and 3 misses); modelgate_cache_entries is the size of each model's memory tier.
+ */
+@Injectable()
+export class CacheMetrics {
+  private readonly hits: Counter<'model'>;
+  private readonly misses: Counter<'model'>;
+  private readonly sharedRows: Counter<'model'>;
+  private sizes: () => Iterable<[model: string, entries: number]> = () => [];
+
+  constructor(metrics: MetricsService) {
+    const labelNames = ['model'] as const;
+    this.hits = metrics.counter({ name: 'modelgate_cache_hits_total', help: 'Prediction rows answered from the cache', labelNames });
+    this.misses = metrics.counter({ name: 'modelgate_cache_misses_total', help: 'Prediction rows the model computed after a cache miss', labelNames });
+    this.sharedRows = metrics.counter({
+      name: 'modelgate_cache_shared_total',
+      help: 'Prediction rows answered by joining an identical computation already in flight (single-flight)',
+      labelNames,
+    });
+    const sizes = () => this.sizes();
+    metrics.gauge({
+      name: 'modelgate_cache_entries',
+      help: 'Entries in the memory tier of each model',
+      labelNames,
+      collect() {
+        this.reset();
+        for (const [model, entries] of sizes()) this.set({ model }, entries);
+      },
+    });
+  }
+
+  countersFor(model: string): CacheCounters {
+    const hits = this.hits.labels({ model });
+    const misses = this.misses.labels({ model });
+    const shared = this.sharedRows.labels({ model });
+    return {
+      hit: (n) => n > 0 && hits.inc(n),
+      miss: (n) => n > 0 && misses.inc(n),
+      shared: (n) => n > 0 && shared.inc(n),
+    };
+  }
+
+  /** Where the entries gauge reads the memory tier sizes from at scrape time. */
+  reportSizes(source: () => Iterable<[model: string, entries: number]>): void {
+    this.sizes = source;
+  }
+}
