@@ -1,0 +1,32 @@
+import { DependencyUnavailableError, ModelgateError } from '@app/errors';
+
+const CONNECTION_ERROR = /Stream isn't writeable|Connection is closed|ECONNREFUSED|ECONNRESET|ETIMEDOUT|EPIPE|ENOTFOUND|EHOSTUNREACH|MaxRetriesPerRequest|enableOfflineQueue|LOADING|READONLY/i;
+
+export function isConnectionError(error: unknown): boolean {
+  const e = error as { name?: string; message?: string; code?: string };
+  return CONNECTION_ERROR.test(`${e?.name ?? ''} ${e?.code ?? ''} ${e?.message ?? ''}`);
+}
+
+/**
+ * Bounds a Redis round trip of the jobs API. BullMQ waits for its connection to be ready before its first
+ * command (however long Redis is away), so without a bound a request made while Redis is down would hang;
+ * with it the client gets 503 + Retry-After in `timeoutMs` at most, and at once when the connection is
+ * known to be down.
+ */
+export async function withinRedisTimeout<T>(work: Promise<T>, timeoutMs: number, what: string): Promise<T> {
+  let timer: NodeJS.Timeout | undefined;
+  const timeout = new Promise<never>((_, reject) => {
+    timer = setTimeout(() => reject(new DependencyUnavailableError(`Redis did not answer within ${timeoutMs} ms (${what})`)), timeoutMs);
+  });
+  try {
+    return await Promise.race([work, timeout]);
+  } catch (error) {
+    if (error instanceof ModelgateError) throw error;
+    if (isConnectionError(error)) throw new DependencyUnavailableError(`Redis is unavailable (${what}): ${(error as Error).message}`);
+    throw error;
+  } finally {
+    clearTimeout(timer);
+    // A late rejection of the raced work must not surface as an unhandled rejection.
+    work.catch(() => undefined);
+  }
+}
