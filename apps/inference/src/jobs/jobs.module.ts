@@ -1,0 +1,22 @@
+import { FastifyAdapter } from '@bull-board/fastify';
+import { BullBoardModule } from '@bull-board/nestjs';
+import { Module } from '@nestjs/common';
+import { AccessModule } from '@app/access';
+import { PredictionModule } from '@app/prediction';
+import { JobQueueModule } from '@app/queue';
+import { JobsController } from './jobs.controller';
+import { JobsService } from './jobs.service';
+import { QUEUE_BOARD_ROUTE, QueueBoard } from './queue-board';
+import { QueueRouting } from './queue-routing.service';
+
+/**
+ * Asynchronous jobs in the HTTP API: the jobs routes, :predict's queue routing (Prefer: respond-async,
+ * route: queue) and the bull-board dashboard. Needs PlatformModule at the root.
+ */
+@Module({
+  imports: [PredictionModule, JobQueueModule, AccessModule, BullBoardModule.forRoot({ route: QUEUE_BOARD_ROUTE, adapter: FastifyAdapter })],
+  controllers: [JobsController],
+  providers: [JobsService, QueueRouting, QueueBoard],
+  exports: [JobsService, QueueRouting, JobQueueModule],
+})
+export class JobsModule {}

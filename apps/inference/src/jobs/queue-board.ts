@@ -1,0 +1,66 @@
+import { BullMQAdapter } from '@bull-board/api/bullMQAdapter';
+import { BullBoardInstance, InjectBullBoard } from '@bull-board/nestjs';
+import { Injectable, OnModuleInit } from '@nestjs/common';
+import { HttpAdapterHost } from '@nestjs/core';
+import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
+import { ApiKeyGuard } from '@app/access';
+import { ModelRegistry } from '@app/models';
+import { sendError, toErrorResponse } from '@app/platform';
+import { PredictQueues } from '@app/queue';
+
+export const QUEUE_BOARD_ROUTE = '/admin/queues';
+
+/**
+ * bull-board at /admin/queues: operators see every model queue and can retry or remove jobs. Its routes
+ * are a Fastify plugin, outside Nest's router and so outside the global ApiKeyGuard: a Fastify onRequest
+ * hook makes the same admin-key decision for them (401 without or with an unknown key, 403 without the
+ * admin scope). Queues are added as models become available, as the workers are.
+ */
+@Injectable()
+export class QueueBoard implements OnModuleInit {
+  private readonly shown = new Set<string>();
+
+  constructor(
+    @InjectBullBoard() private readonly board: BullBoardInstance,
+    private readonly adapterHost: HttpAdapterHost,
+    private readonly guard: ApiKeyGuard,
+    private readonly registry: ModelRegistry,
+    private readonly queues: PredictQueues,
+  ) {}
+
+  onModuleInit(): void {
+    const fastify = this.adapterHost.httpAdapter.getInstance<FastifyInstance>();
+    fastify.addHook('onRequest', async (request: FastifyRequest, reply: FastifyReply) => {
+      if (!isBoardRequest(request)) return;
+      try {
+        this.guard.assert('admin', request.headers);
+      } catch (error) {
+        sendError(reply, toErrorResponse(error, request.id));
+        return reply;
+      }
+    });
+    this.registry.onAvailable((servable) => this.show(servable.name));
+    for (const servable of this.registry.available()) this.show(servable.name);
+  }
+
+  private show(model: string): void {
+    if (this.shown.has(model)) return;
+    this.shown.add(model);
+    this.board.addQueue(new BullMQAdapter(this.queues.of(model).queue));
+  }
+}
+
+/** By the matched route (what the plugin serves) and by the path (whatever did not match a route). */
+function isBoardRequest(request: FastifyRequest): boolean {
+  const path = request.url.split('?')[0];
+  const under = (p: string | undefined) => p !== undefined && (p === QUEUE_BOARD_ROUTE || p.startsWith(`${QUEUE_BOARD_ROUTE}/`));
+  return under(request.routeOptions?.url) || under(path) || under(safeDecode(path).replace(/\/{2,}/g, '/'));
+}
+
+function safeDecode(path: string): string {
+  try {
+    return decodeURIComponent(path);
+  } catch {
+    return path;
+  }
+}

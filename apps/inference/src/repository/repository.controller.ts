@@ -1,0 +1,74 @@
+import { Body, Controller, HttpCode, Param, Post } from '@nestjs/common';
+import { ApiBody, ApiOkResponse, ApiOperation, ApiSecurity, ApiTags } from '@nestjs/swagger';
+import { RequireScope } from '@app/access';
+import { InvalidInputError } from '@app/errors';
+import { checkModelName, ModelRegistry } from '@app/models';
+
+interface IndexEntry {
+  name: string;
+  version: string;
+  state: string;
+  reason: string;
+}
+
+/**
+ * KServe V2's model repository extension. Admin only, and a name is a folder of the configured repository,
+ * never a path or URL (TorchServe's ShellTorch lesson): names are checked against the name pattern and the
+ * folder must resolve inside the repository.
+ */
+@ApiTags('KServe V2 repository (admin)')
+@ApiSecurity('bearer')
+@Controller('v2/repository')
+export class RepositoryController {
+  constructor(private readonly registry: ModelRegistry) {}
+
+  @Post('index')
+  @HttpCode(200)
+  @RequireScope('admin')
+  @ApiOperation({ summary: 'Every model version of the repository and its state' })
+  @ApiBody({ required: false, schema: { example: { ready: true } } })
+  @ApiOkResponse({ schema: { example: [{ name: 'iris', version: '1', state: 'READY', reason: '' }] } })
+  async index(@Body() body: unknown): Promise<IndexEntry[]> {
+    const readyOnly = readyFilter(body);
+    await this.registry.syncAll();
+    const entries = this.registry.names().flatMap((name) => {
+      const status = this.registry.status(name);
+      if (status.versions.length === 0) return [{ name, version: '', state: 'UNAVAILABLE', reason: status.error ?? 'no version folder with a model.onnx' }];
+      return status.versions.map((v) => ({
+        name,
+        version: String(v.version),
+        state: v.state === 'AVAILABLE' ? 'READY' : v.state === 'LOADING' || v.state === 'START' ? 'LOADING' : v.state === 'UNLOADING' ? 'UNLOADING' : 'UNAVAILABLE',
+        reason: v.error ?? (status.unloadedByRequest ? 'unloaded' : ''),
+      }));
+    });
+    return readyOnly ? entries.filter((e) => e.state === 'READY') : entries;
+  }
+
+  @Post('models/:name/load')
+  @HttpCode(200)
+  @RequireScope('admin')
+  @ApiOperation({ summary: 'Load (or reload) a model of the repository' })
+  async load(@Param('name') name: string): Promise<Record<string, never>> {
+    checkModelName(name);
+    await this.registry.load(name);
+    return {};
+  }
+
+  @Post('models/:name/unload')
+  @HttpCode(200)
+  @RequireScope('admin')
+  @ApiOperation({ summary: 'Unload a model; it stays unloaded until loaded again' })
+  async unload(@Param('name') name: string): Promise<Record<string, never>> {
+    checkModelName(name);
+    await this.registry.unload(name);
+    return {};
+  }
+}
+
+function readyFilter(body: unknown): boolean {
+  if (body === undefined || body === null) return false;
+  if (typeof body !== 'object' || Array.isArray(body)) throw new InvalidInputError('body must be a JSON object such as {"ready": true}');
+  const ready = (body as { ready?: unknown }).ready;
+  if (ready !== undefined && typeof ready !== 'boolean') throw new InvalidInputError('ready must be true or false', 'ready');
+  return ready === true;
+}

@@ -1,0 +1,13 @@
+import { Module } from '@nestjs/common';
+import { PredictionModule } from '@app/prediction';
+import { JobQueueModule } from '@app/queue';
+import { PredictionProcessor } from './prediction.processor';
+import { PredictionWorkers } from './prediction-workers.service';
+
+/** The BullMQ workers of the model queues. Needs PlatformModule at the root. */
+@Module({
+  imports: [PredictionModule, JobQueueModule],
+  providers: [PredictionProcessor, PredictionWorkers],
+  exports: [PredictionWorkers],
+})
+export class QueueProcessorModule {}
