@@ -1,0 +1,47 @@
+import { cpSync, mkdirSync, mkdtempSync, readFileSync, writeFileSync } from 'fs';
+import { tmpdir } from 'os';
+import { join } from 'path';
+import { OnnxGraphBuilder } from '../../scripts/onnx/onnx-graph-builder';
+import { MODELS_DIR } from './test-config';
+
+/** A fresh model repository in a temp folder, holding copies of the named default models. */
+export function tempRepository(models: string[] = []): string {
+  const root = mkdtempSync(join(tmpdir(), 'modelgate-repo-'));
+  for (const name of models) cpSync(join(MODELS_DIR, name), join(root, name), { recursive: true });
+  return root;
+}
+
+/**
+ * An iris-shaped model (features [batch,4] -> probabilities [batch,3]) that always favours one class:
+ * a version whose answers differ from iris@1, so a test can tell which version served a request.
+ */
+export function constantClassModel(favoured: number, inputName = 'features', classes = 3, outputName = 'probabilities'): Uint8Array {
+  const bias = Array.from({ length: classes }, (_, c) => (c === favoured ? 10 : 0));
+  return new OnnxGraphBuilder('constant_class', `always class ${favoured}`)
+    .input(inputName, ['batch', 4])
+    .output(outputName, ['batch', classes])
+    .initializer('w', [4, classes], new Array(4 * classes).fill(0))
+    .initializer('b', [classes], bias)
+    .matMul(inputName, 'w', 'z')
+    .add('z', 'b', 'logits')
+    .softmax('logits', outputName)
+    .build();
+}
+
+export function writeVersion(root: string, model: string, version: number, bytes: Uint8Array | Buffer): string {
+  const dir = join(root, model, String(version));
+  mkdirSync(dir, { recursive: true });
+  const file = join(dir, 'model.onnx');
+  writeFileSync(file, bytes);
+  return file;
+}
+
+export function readModelJson(root: string, model: string): Record<string, unknown> {
+  return JSON.parse(readFileSync(join(root, model, 'model.json'), 'utf8'));
+}
+
+export function writeModelJson(root: string, model: string, json: Record<string, unknown>): void {
+  writeFileSync(join(root, model, 'model.json'), `${JSON.stringify(json, null, 2)}\n`);
+}
+
+export const IRIS_ROW = [5.1, 3.5, 1.4, 0.2];
