@@ -73,7 +73,11 @@ describe('model repository: hot reload', () => {
     expect(await labelOf(app)).toBe('setosa');
     writeVersion(repo, 'iris', 2, constantClassModel(1));
     await until(async () => (await labelOf(app)) === 'versicolor', 'version 2 to serve');
-    expect(states((await request(app.url).get('/v1/models/iris')).body)).toEqual({ '2': 'AVAILABLE', '1': 'END' });
+    // Version 1 drains what it holds (UNLOADING) before it ends.
+    await until(async () => {
+      expect(states((await request(app.url).get('/v1/models/iris')).body)).toEqual({ '2': 'AVAILABLE', '1': 'END' });
+      return true;
+    }, 'version 1 to end');
     rmSync(join(repo, 'iris', '2'), { recursive: true });
     await until(async () => (await labelOf(app)) === 'setosa', 'version 1 to serve again');
   });
