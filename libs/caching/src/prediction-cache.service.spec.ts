@@ -1,3 +1,4 @@
+import { Logger } from '@nestjs/common';
 import { CacheConfig, RedisConfig } from '@app/config';
 import { DependencyUnavailableError, ModelLoadError, ModelNotFoundError } from '@app/errors';
 import { MetricsService } from '@app/metrics';
@@ -49,6 +50,8 @@ const model = async (inputs: TensorMap) => ({ p: { ...inputs.features } });
 const fill = (cache: PredictionCache, servable: ModelVersion, x: number) => cache.for(servable)!.run(row(x), 1, model);
 
 describe('PredictionCache', () => {
+  // No app configures the logger here: its lines would land in the test report.
+  beforeAll(() => Logger.overrideLogger(false));
   it('invalidates nothing for versions loaded at start-up', () => {
     const h = harness();
     h.load(h.version(1));
