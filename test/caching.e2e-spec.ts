@@ -226,7 +226,7 @@ describe('the Redis tier shared by two app instances', () => {
     expect(onB.body).toEqual(onA.body);
     const keys = await cacheKeys();
     expect(keys).toHaveLength(1);
-    expect(keys[0]).toMatch(new RegExp(`^${prefix}:cache:iris@1:[A-Za-z0-9_-]{43}$`));
+    expect(keys[0]).toMatch(new RegExp(`^${prefix}:cache:iris@1:[A-Za-z0-9_-]{16}:[A-Za-z0-9_-]{43}$`));
     const ttl = await redis.pTTL(keys[0]);
     expect(ttl).toBeGreaterThan(100_000);
     expect(ttl).toBeLessThanOrEqual(120_000);
@@ -255,6 +255,41 @@ describe('the Redis tier shared by two app instances', () => {
     await until(async () => (await metric(b, 'modelgate_cache_entries{model="iris"}')) === 0, "B's memory tier to be cleared by the control message");
     expect((await predict(b, body).expect(200)).headers['x-cache']).toBe('miss');
     await redis.del(bystanders);
+  });
+});
+
+describe('replicas serving different files under one version number (a rolling update of a shared volume)', () => {
+  const prefix = uniquePrefix();
+  let current: RunningApp;
+  let stale: RunningApp;
+  let redis: ReturnType<typeof createClient>;
+
+  beforeAll(async () => {
+    const newer = irisRepository({ tier: 'redis', ttlSeconds: 60 });
+    const older = irisRepository({ tier: 'redis', ttlSeconds: 60 });
+    writeVersion(older, 'iris', 1, constantClassModel(1)); // always versicolor, still called version 1
+    const overrides = (repository: string) => ({ models: { repository }, redis: { keyPrefix: prefix }, auth: { apiKeys: KEYS } });
+    [current, stale] = await Promise.all([startInference(overrides(newer)), startInference(overrides(older))]);
+    redis = createClient({ url: REDIS_URL });
+    await redis.connect();
+  });
+  afterAll(async () => {
+    await Promise.all([current?.close(), stale?.close()]);
+    const keys: string[] = [];
+    for await (const batch of redis.scanIterator({ MATCH: `${prefix}:*` })) keys.push(...batch);
+    if (keys.length > 0) await redis.del(keys);
+    await redis.close();
+  });
+
+  it('never answers one replica from what the other computed, in either direction', async () => {
+    const body = { instances: [IRIS_ROW] };
+    expect((await predict(current, body).expect(200)).body.predictions[0].label).toBe('setosa');
+    expect((await predict(current, body).expect(200)).headers['x-cache']).toBe('hit');
+    const onStale = await predict(stale, body).expect(200);
+    expect([onStale.headers['x-cache'], onStale.body.predictions[0].label]).toEqual(['miss', 'versicolor']);
+    expect((await predict(stale, body).expect(200)).body.predictions[0].label).toBe('versicolor');
+    const again = await predict(current, body).expect(200);
+    expect([again.headers['x-cache'], again.body.predictions[0].label]).toEqual(['hit', 'setosa']);
   });
 });
 

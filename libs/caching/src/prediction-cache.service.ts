@@ -8,7 +8,7 @@ import { CacheMetrics } from './cache-metrics';
 import { CacheSettings, usesMemory, usesRedis, validateCacheSettings } from './cache-settings';
 import { ModelCache } from './model-cache';
 import { RedisCacheTier } from './redis-tier';
-import { versionPrefix } from './row-key';
+import { entryPrefix, versionPrefix } from './row-key';
 import { createPolicyStore } from './stores/create-policy-store';
 import { PolicyStore } from './stores/policy-store';
 import { CachedOutputs } from './tensor-rows';
@@ -30,7 +30,9 @@ interface MemoryTier {
  * - a version that is unloaded drops its entries from this process's memory tier (other replicas may
  *   still serve it, so Redis keeps them until they expire);
  * - `clear(model)` (the admin route) does the same for every version of a model.
- * Keys carry the version, so a new version never answers from an old one's entries in any case.
+ * Keys carry the version and its content hash, so a new version never answers from an old one's entries,
+ * and a replica that still serves an older file under the same version number (a rolling reload of a
+ * shared volume) neither reads nor writes the entries of the new one in the shared Redis tier.
  */
 @Injectable()
 export class PredictionCache implements OnApplicationBootstrap, OnApplicationShutdown {
@@ -137,7 +139,7 @@ export class PredictionCache implements OnApplicationBootstrap, OnApplicationShu
     }
     if (settings.policy === 'off') return null;
     return new ModelCache({
-      prefix: versionPrefix(servable.name, servable.version),
+      prefix: entryPrefix(servable),
       settings,
       batchable: servable.signature.batchable,
       memory: usesMemory(settings) ? this.memoryTier(servable.name, settings).keyv : undefined,

@@ -1,5 +1,5 @@
 import { decodeTfServingRequest, TensorSpec } from '@app/models';
-import { rowKeys, versionPrefix, wholeKey } from './row-key';
+import { entryPrefix, rowKeys, versionPrefix, wholeKey } from './row-key';
 
 const IRIS: TensorSpec[] = [{ name: 'features', datatype: 'FP32', shape: [-1, 4] }];
 const TWO_INPUTS: TensorSpec[] = [
@@ -20,6 +20,14 @@ describe('cache keys', () => {
     expect(key.startsWith('iris@1:')).toBe(true);
     const decoded = decodeTfServingRequest({ instances: [[5.1, 3.5, 1.4, 0.2]] }, IRIS);
     expect(rowKeys(versionPrefix('iris', 2), decoded.tensors, 1)[0]).not.toBe(key);
+  });
+
+  it('of one version differ between two files served under its number, and both fall under the version prefix', () => {
+    const decoded = decodeTfServingRequest({ instances: [[5.1, 3.5, 1.4, 0.2]] }, IRIS);
+    const [a] = rowKeys(entryPrefix({ name: 'iris', version: 1, contentHash: 'fileA' }), decoded.tensors, 1);
+    const [b] = rowKeys(entryPrefix({ name: 'iris', version: 1, contentHash: 'fileB' }), decoded.tensors, 1);
+    expect(a).not.toBe(b);
+    expect([a.startsWith(versionPrefix('iris', 1)), b.startsWith(versionPrefix('iris', 1))]).toEqual([true, true]);
   });
 
   it('are the same for the row, named-row and columnar forms of one input', () => {

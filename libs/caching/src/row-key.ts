@@ -1,13 +1,15 @@
 import { createHash, Hash } from 'crypto';
 import { elementCount, HostTensor, NumericArray, TensorMap } from '@app/models';
+import type { ModelVersion } from '@app/models';
 
 /**
- * Cache keys of decoded inputs. A key is `<model>@<version>:` plus a SHA-256 of the canonical bytes of one
- * row of every input: inputs in name order, each as name, datatype, row shape and then the elements as
- * they sit in the typed array (strings as length-prefixed UTF-8). Hashing what the decoder produced rather
+ * Cache keys of decoded inputs. A key is `<model>@<version>:<content hash>:` plus a SHA-256 of the
+ * canonical bytes of one row of every input: inputs in name order, each as name, datatype, row shape and
+ * then the elements as they sit in the typed array (strings as length-prefixed UTF-8). Hashing what the decoder produced rather
  * than the JSON text is what makes the key canonical: `5`, `5.0` and `5e0` are the same float, an object's
  * key order is gone, and the row and columnar forms of a body decode to the same tensors. The version in
- * the prefix means a new version never answers from an old one's entries.
+ * the prefix means a new version never answers from an old one's entries; the content hash (of model.onnx
+ * and the transforms before the cache) does the same for two files served under one version number.
  */
 export function rowKeys(prefix: string, inputs: TensorMap, rows: number): string[] {
   const names = Object.keys(inputs).sort();
@@ -35,7 +37,12 @@ export function wholeKey(prefix: string, inputs: TensorMap): string {
   return prefix + hash.digest('base64url');
 }
 
-/** The prefix of every key of one model version; `<model>@` alone matches all its versions. */
+/** The prefix of the keys one loaded version reads and writes. */
+export function entryPrefix(servable: Pick<ModelVersion, 'name' | 'version' | 'contentHash'>): string {
+  return `${versionPrefix(servable.name, servable.version)}${servable.contentHash}:`;
+}
+
+/** The prefix of every key of one model version, whatever its file; `<model>@` alone matches all its versions. */
 export function versionPrefix(model: string, version: number): string {
   return `${model}@${version}:`;
 }

@@ -1,4 +1,5 @@
 import { ModelLoadError } from '@app/errors';
+import { contentHash } from './content-hash';
 import { ModelFiles, ModelRepository, VersionFiles } from './repository/model-repository';
 import { ModelVersion } from './model-version';
 import { SessionPool } from './runtime/session-pool';
@@ -28,6 +29,9 @@ export async function loadModelVersion(
   const id = `${files.name}@${version.version}`;
   const instances = config.instances ?? defaults.instances;
   const threads = config.threads ?? defaults.threads;
+  // Hashed while the instances start; awaited below, where a failure also closes the pool.
+  const hashing = contentHash(version.modelPath, config);
+  hashing.catch(() => undefined);
   let pool: SessionPool;
   try {
     pool = await SessionPool.start({
@@ -42,6 +46,7 @@ export async function loadModelVersion(
     throw new ModelLoadError(`${id}: cannot load model.onnx: ${(error as Error).message}`);
   }
   try {
+    const hash = await hashing;
     if (pool.metadata.warning) hooks.onWarning?.(`${id}: ${pool.metadata.warning}`);
     const signature = deriveSignature(config, pool.metadata.inputs, pool.metadata.outputs);
     const labels = await readLabels(repository, files);
@@ -49,7 +54,7 @@ export async function loadModelVersion(
       instances,
       threads,
       provider: pool.metadata.provider,
-    }, version.bytes, labels);
+    }, version.bytes, hash, labels);
     checkLabels(servable);
     if (config.warmup ?? defaults.warmup) await warmup(servable);
     return servable;

@@ -40,6 +40,8 @@ export class ModelVersion {
     readonly plan: ServingPlan,
     /** Size of the model file: what one instance costs in RAM, roughly. */
     readonly bytes: number,
+    /** Hash of what this version computes (see contentHash): tells apart two files under one version number. */
+    readonly contentHash: string,
     labels?: readonly string[],
   ) {
     this.preprocessor = new Preprocessor(config.preprocess);
