@@ -3,6 +3,7 @@ import { readdirSync, readFileSync } from 'fs';
 import { join } from 'path';
 import request from 'supertest';
 import { constantClassModel, IRIS_ROW, readModelJson, tempRepository, writeModelJson, writeVersion } from './support/model-repo';
+import { dropKeys } from './support/jobs';
 import { until } from './support/poll';
 import { freePort, killAll, startRedisServer } from './support/processes';
 import { RunningApp, startInference } from './support/test-app';
@@ -205,9 +206,7 @@ describe('the Redis tier shared by two app instances', () => {
   });
   afterAll(async () => {
     await Promise.all([a?.close(), b?.close()]);
-    const keys: string[] = [];
-    for await (const batch of redis.scanIterator({ MATCH: `${prefix}:*` })) keys.push(...batch);
-    if (keys.length > 0) await redis.del(keys);
+    await dropKeys(prefix);
     await redis.close();
   });
 
@@ -262,7 +261,6 @@ describe('replicas serving different files under one version number (a rolling u
   const prefix = uniquePrefix();
   let current: RunningApp;
   let stale: RunningApp;
-  let redis: ReturnType<typeof createClient>;
 
   beforeAll(async () => {
     const newer = irisRepository({ tier: 'redis', ttlSeconds: 60 });
@@ -270,15 +268,10 @@ describe('replicas serving different files under one version number (a rolling u
     writeVersion(older, 'iris', 1, constantClassModel(1)); // always versicolor, still called version 1
     const overrides = (repository: string) => ({ models: { repository }, redis: { keyPrefix: prefix }, auth: { apiKeys: KEYS } });
     [current, stale] = await Promise.all([startInference(overrides(newer)), startInference(overrides(older))]);
-    redis = createClient({ url: REDIS_URL });
-    await redis.connect();
   });
   afterAll(async () => {
     await Promise.all([current?.close(), stale?.close()]);
-    const keys: string[] = [];
-    for await (const batch of redis.scanIterator({ MATCH: `${prefix}:*` })) keys.push(...batch);
-    if (keys.length > 0) await redis.del(keys);
-    await redis.close();
+    await dropKeys(prefix);
   });
 
   it('never answers one replica from what the other computed, in either direction', async () => {
