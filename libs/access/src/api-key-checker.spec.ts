@@ -38,6 +38,16 @@ describe('ApiKeyChecker', () => {
     expect(() => closed.check('metrics', ADMIN)).not.toThrow();
   });
 
+  it('counts a request against its configured key, else against its address (an invented key does not count)', () => {
+    const checker = new ApiKeyChecker({ [PREDICT]: ['predict'] }, false);
+    const known = checker.clientOf(PREDICT, '10.0.0.1');
+    expect(known).toMatch(/^key:[0-9a-f]{64}$/);
+    expect(known).not.toContain(PREDICT);
+    expect(checker.clientOf(PREDICT, '10.0.0.2')).toBe(known);
+    expect(checker.clientOf('made-up-key-000000001', '10.0.0.1')).toBe('ip:10.0.0.1');
+    expect(checker.clientOf(undefined, '::1')).toBe('ip:::1');
+  });
+
   it('reads the key from Authorization: Bearer or X-API-Key', () => {
     expect(presentedKey({ authorization: `Bearer ${ADMIN}` })).toBe(ADMIN);
     expect(presentedKey({ authorization: `bearer   ${ADMIN}  ` })).toBe(ADMIN);

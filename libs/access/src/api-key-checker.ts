@@ -39,6 +39,18 @@ export class ApiKeyChecker {
     if (scopes.has(required) || (required === 'predict' && scopes.has('admin'))) return;
     throw new ForbiddenError(`this API key lacks the '${required}' scope`);
   }
+
+  /**
+   * Who a request counts against for rate limiting: a configured key, else the address. An unknown key
+   * (accepted where predict routes are open) does not count, or inventing keys would dodge the limit.
+   */
+  clientOf(presented: string | undefined, address: string | undefined): string {
+    if (presented !== undefined) {
+      const digest = hash(presented);
+      if (this.scopesByHash.has(digest)) return `key:${digest}`;
+    }
+    return `ip:${address ?? 'unknown'}`;
+  }
 }
 
 /** The key from `Authorization: Bearer <key>` or `X-API-Key`. */

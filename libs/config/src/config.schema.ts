@@ -98,6 +98,9 @@ export type ApiScope = (typeof API_SCOPES)[number];
 export class AuthConfig {
   /** key -> scopes; validated by the loader (class-validator has no "record of enum arrays"). */
   @IsObject() apiKeys!: Record<string, ApiScope[]>;
+  /** Requests per second per client on the routes of the predict scope; 0 = no limit. */
+  @IsNumber() @Min(0) rateLimitPerSecond!: number;
+  @IsInt() @Min(1) rateLimitBurst!: number;
 }
 
 export class HealthConfig {

@@ -26,6 +26,7 @@ function ApiSubmitErrors(): MethodDecorator {
       { status: 400, description: 'Body does not fit the model signature, or a job option is out of its limits (the message names the field)' },
       { status: 404, description: 'Unknown model or version' },
       { status: 409, description: 'Idempotency-Key already used for a different request' },
+      { status: 429, description: 'This client is over auth.rateLimitPerSecond (Retry-After)' },
       { status: 503, description: 'The model queue holds queue.maxWaiting jobs, or Redis is unavailable (Retry-After)' },
     ]) {
       ApiResponse({ ...e, type: ErrorResponseDto })(target, key, descriptor);

@@ -14,6 +14,7 @@ const ERRORS = [
   { status: 400, description: 'Request does not fit the model signature, or an unknown output (the message names the field)' },
   { status: 404, description: 'Unknown model or version' },
   { status: 413, description: 'Body larger than server.bodyLimitBytes' },
+  { status: 429, description: 'This client is over auth.rateLimitPerSecond (Retry-After)' },
   { status: 503, description: 'Overloaded, or the model is not ready (unloaded, loading): Retry-After' },
   { status: 504, description: 'Deadline (parameters.timeout or server.requestTimeoutMs) passed before the batch ran' },
 ];
