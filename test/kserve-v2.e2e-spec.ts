@@ -46,6 +46,34 @@ const float32Bytes = (values: number[]) => Buffer.from(Float32Array.from(values)
 const stringBytes = (values: string[]) =>
   Buffer.concat(values.flatMap((s) => [Buffer.from(Uint32Array.of(Buffer.byteLength(s)).buffer), Buffer.from(s, 'utf8')]));
 
+/** A binary tensor data answer (read with responseType('blob')), as a Triton client reads it: the JSON, then each binary output's bytes. */
+function readBinaryAnswer(res: request.Response): { json: { outputs: Array<V2Output & { parameters?: { binary_data_size: number } }> }; values: Record<string, unknown[]> } {
+  expect(res.headers['content-type']).toBe('application/octet-stream');
+  const body = res.body as Buffer;
+  const jsonLength = Number(res.headers['inference-header-content-length']);
+  const json = JSON.parse(body.toString('utf8', 0, jsonLength));
+  const values: Record<string, unknown[]> = {};
+  let at = jsonLength;
+  for (const output of json.outputs) {
+    const size = output.parameters?.binary_data_size;
+    if (size === undefined) continue;
+    const bytes = body.subarray(at, at + size);
+    at += size;
+    if (output.datatype === 'FP32') values[output.name] = Array.from({ length: size / 4 }, (_, i) => bytes.readFloatLE(i * 4));
+    else if (output.datatype === 'BYTES') {
+      const strings: string[] = [];
+      for (let p = 0; p < size; ) {
+        const n = bytes.readUInt32LE(p);
+        strings.push(bytes.toString('utf8', p + 4, p + 4 + n));
+        p += 4 + n;
+      }
+      values[output.name] = strings;
+    }
+  }
+  expect(at).toBe(body.length);
+  return { json, values };
+}
+
 describe('KServe V2 protocol (all-in-one app, real models, real Redis)', () => {
   let running: RunningApp;
   const infer = (body: unknown, path = '/v2/models/iris/infer') => request(running.url).post(path).send(body as object);
@@ -127,8 +155,31 @@ describe('KServe V2 protocol (all-in-one app, real models, real Redis)', () => {
     const onlyLabel = await infer(irisInfer(IRIS_ROWS, { id: 'req-42', outputs: [{ name: 'label' }] })).expect(200);
     expect(onlyLabel.body.id).toBe('req-42');
     expect(onlyLabel.body.outputs).toEqual([{ name: 'label', datatype: 'BYTES', shape: [2], data: ['setosa', 'virginica'] }]);
-    const both = await infer(irisInfer(IRIS_ROWS, { outputs: [{ name: 'label' }, { name: 'probabilities', parameters: { binary_data: true } }] })).expect(200);
+    const both = await infer(irisInfer(IRIS_ROWS, { outputs: [{ name: 'label' }, { name: 'probabilities' }] })).expect(200);
     expect(both.body.outputs.map((o: V2Output) => o.name)).toEqual(['label', 'probabilities']);
+  });
+
+  it('answers binary outputs after the JSON (binary tensor data extension), byte for byte the floats of the JSON answer', async () => {
+    const json = await infer(irisInfer()).expect(200);
+    const all = await request(running.url).post('/v2/models/iris/infer').send(irisInfer(IRIS_ROWS, { parameters: { binary_data_output: true } })).responseType('blob').expect(200);
+    const { json: head, values } = readBinaryAnswer(all);
+    expect(head.outputs).toEqual([
+      { name: 'probabilities', datatype: 'FP32', shape: [2, 3], parameters: { binary_data_size: 24 } },
+      { name: 'label', datatype: 'BYTES', shape: [2], parameters: { binary_data_size: 4 + 6 + 4 + 9 } },
+    ]);
+    expect(values.probabilities).toEqual((outputOf(json.body, 'probabilities').data as number[]).map(Math.fround));
+    expect(values.label).toEqual(['setosa', 'virginica']);
+    expect(all.headers['x-cache']).toBe('hit');
+
+    // An output's own binary_data picks it alone; the others stay JSON data.
+    const mixed = await request(running.url)
+      .post('/v2/models/iris/infer')
+      .send(irisInfer(IRIS_ROWS, { outputs: [{ name: 'label' }, { name: 'probabilities', parameters: { binary_data: true } }] }))
+      .responseType('blob')
+      .expect(200);
+    const split = readBinaryAnswer(mixed);
+    expect(split.json.outputs[0]).toEqual({ name: 'label', datatype: 'BYTES', shape: [2], data: ['setosa', 'virginica'] });
+    expect(split.values.probabilities).toEqual(values.probabilities);
   });
 
   it('reports the prediction cache in X-Cache: miss when the model ran, hit when the same rows come again', async () => {
@@ -204,8 +255,9 @@ describe('KServe V2 protocol (all-in-one app, real models, real Redis)', () => {
       .set('content-type', 'application/octet-stream')
       .set('Inference-Header-Content-Length', String(headerLength))
       .send(body)
+      .responseType('blob')
       .expect(200);
-    expect(res.body.outputs).toEqual([{ name: 'label', datatype: 'BYTES', shape: [2], data: ['setosa', 'virginica'] }]);
+    expect(readBinaryAnswer(res).values).toEqual({ label: ['setosa', 'virginica'] });
 
     const strings = stringBytes(['Maria', 'John']);
     const text = binaryBody({ inputs: [{ name: 'name', shape: [2], datatype: 'BYTES', parameters: { binary_data_size: strings.length } }] }, strings);

@@ -14,6 +14,6 @@ export { rowToJson, tensorToJson, flatToJson, float32ToNumber } from './codecs/j
 export { decodeV2Request, splitV2BinaryBody } from './codecs/v2-request';
 export type { V2DecodedRequest, V2Parameters, V2ParameterValue, V2Target } from './codecs/v2-request';
 export { encodeV2Response, labelTensor, LABEL_OUTPUT, metadataTensor, v2OutputSpecs } from './codecs/v2-response';
-export type { V2InferResponse, V2MetadataTensor, V2ResponseOutput, V2ResponseParts } from './codecs/v2-response';
+export type { V2EncodedResponse, V2InferResponse, V2MetadataTensor, V2ResponseOutput, V2ResponseParts } from './codecs/v2-response';
 export type { Classification } from './transforms/classification';
 export { sampleInputs } from './model-loader';

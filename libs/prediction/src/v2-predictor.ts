@@ -6,6 +6,8 @@ import { Prediction, PredictionService } from './prediction.service';
 
 export interface V2Answer {
   body: V2InferResponse;
+  /** Bytes to send after the JSON body (binary tensor data extension); absent for a plain JSON answer. */
+  binary?: Buffer;
   /** How the prediction cache answered (the X-Cache header); absent when the model's cache is off. */
   cache?: CacheOutcome;
 }
@@ -38,14 +40,16 @@ export class V2Predictor {
     // A client may shorten its deadline, never stretch it past the server's.
     const timeoutMs = request.timeoutMs === undefined ? undefined : Math.min(request.timeoutMs, this.server.requestTimeoutMs);
     const prediction = await this.predictions.predict(servable, request.tensors, request.rows, { timeoutMs });
-    const answer = encodeV2Response({
+    const encoded = encodeV2Response({
       model: servable.name,
       version: servable.version,
       id: request.id,
       tensors: answerTensors(prediction),
       outputs: request.outputs ?? available,
+      binaryOutputs: request.binaryOutputs,
     });
-    return { body: answer, cache: prediction.cache };
+    const tail = encoded.binary.length > 0 ? Buffer.concat(encoded.binary) : undefined;
+    return { body: encoded.json, binary: tail, cache: prediction.cache };
   }
 }
 

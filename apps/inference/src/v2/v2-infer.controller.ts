@@ -68,7 +68,7 @@ export class V2InferController {
     @Body() body: unknown,
     @Headers('inference-header-content-length') headerLength: string | undefined,
     @Res({ passthrough: true }) reply: FastifyReply,
-  ): Promise<V2InferResponse> {
+  ): Promise<V2InferResponse | Buffer> {
     return this.run(name, undefined, body, headerLength, reply);
   }
 
@@ -85,15 +85,26 @@ export class V2InferController {
     @Body() body: unknown,
     @Headers('inference-header-content-length') headerLength: string | undefined,
     @Res({ passthrough: true }) reply: FastifyReply,
-  ): Promise<V2InferResponse> {
+  ): Promise<V2InferResponse | Buffer> {
     return this.run(name, parseVersion(version), body, headerLength, reply);
   }
 
-  private async run(name: string, version: number | undefined, body: unknown, headerLength: string | undefined, reply: FastifyReply): Promise<V2InferResponse> {
+  private async run(
+    name: string,
+    version: number | undefined,
+    body: unknown,
+    headerLength: string | undefined,
+    reply: FastifyReply,
+  ): Promise<V2InferResponse | Buffer> {
     const answer = Buffer.isBuffer(body)
       ? await this.predictor.infer(name, version, ...binaryParts(body, headerLength))
       : await this.predictor.infer(name, version, body);
-    return withCacheHeader(reply, answer);
+    const json = withCacheHeader(reply, answer);
+    if (!answer.binary) return json;
+    // Binary tensor data extension: the JSON response, then the outputs' bytes; the header says where the JSON ends.
+    const head = Buffer.from(JSON.stringify(json), 'utf8');
+    void reply.header('content-type', 'application/octet-stream').header('inference-header-content-length', String(head.length));
+    return Buffer.concat([head, answer.binary]);
   }
 }
 

@@ -27,13 +27,17 @@ export class V2RequestInputDto {
 
 export class V2RequestOutputDto {
   @ApiProperty({ example: 'probabilities' }) name!: string;
-  @ApiPropertyOptional({ ...PARAMETERS, description: 'binary_data is accepted (answered as JSON); classification is refused' })
+  @ApiPropertyOptional({ ...PARAMETERS, description: 'binary_data: true answers this output in the binary tail (application/octet-stream); classification is refused' })
   parameters?: Record<string, unknown>;
 }
 
 export class V2InferRequestDto {
   @ApiPropertyOptional({ description: 'Echoed in the response', example: '42' }) id?: string;
-  @ApiPropertyOptional({ ...PARAMETERS, description: 'timeout: microseconds (Triton schedule policy), capped at the server deadline', example: { timeout: 500000 } })
+  @ApiPropertyOptional({
+    ...PARAMETERS,
+    description: 'timeout: microseconds (Triton schedule policy), capped at the server deadline; binary_data_output: true answers every output in the binary tail',
+    example: { timeout: 500000 },
+  })
   parameters?: Record<string, unknown>;
   @ApiProperty({ type: [V2RequestInputDto] }) inputs!: V2RequestInputDto[];
   @ApiPropertyOptional({
@@ -48,7 +52,9 @@ export class V2ResponseOutputDto {
   @ApiProperty({ example: 'probabilities' }) name!: string;
   @ApiProperty({ example: 'FP32' }) datatype!: string;
   @ApiProperty({ example: [2, 3], type: [Number] }) shape!: number[];
-  @ApiProperty({ example: [0.97, 0.03, 0, 0, 0.02, 0.98], type: 'array', items: {} }) data!: unknown[];
+  @ApiPropertyOptional({ example: [0.97, 0.03, 0, 0, 0.02, 0.98], type: 'array', items: {} }) data?: unknown[];
+  @ApiPropertyOptional({ ...PARAMETERS, description: 'binary_data_size: this output is in the binary tail, after the JSON' })
+  parameters?: Record<string, unknown>;
 }
 
 export class V2InferResponseDto {

@@ -168,6 +168,20 @@ describe('decodeV2Request', () => {
     );
   });
 
+  it('chooses binary outputs: binary_data_output for all, an output\'s own binary_data over it', () => {
+    const ask = (body: Record<string, unknown>) => decodeV2Request({ inputs: [irisInput()], ...body }, IRIS).binaryOutputs;
+    expect(ask({})).toBeUndefined();
+    expect(ask({ parameters: { binary_data_output: true } })).toEqual(['probabilities', 'label']);
+    expect(ask({ parameters: { binary_data_output: false } })).toBeUndefined();
+    expect(ask({ outputs: [{ name: 'label' }, { name: 'probabilities', parameters: { binary_data: true } }] })).toEqual(['probabilities']);
+    expect(ask({ parameters: { binary_data_output: true }, outputs: [{ name: 'label', parameters: { binary_data: false } }, { name: 'probabilities' }] })).toEqual([
+      'probabilities',
+    ]);
+    const bad = errorOf(() => ask({ parameters: { binary_data_output: 'yes' } }));
+    expect([bad.message, bad.field]).toEqual(['parameters.binary_data_output must be true or false, got "yes"', 'parameters.binary_data_output']);
+    expect(errorOf(() => ask({ outputs: [{ name: 'label', parameters: { binary_data: 1 } }] })).field).toBe('outputs[0].parameters.binary_data');
+  });
+
   it('keeps the id and the parameters, and reads parameters.timeout as microseconds', () => {
     const decoded = decodeV2Request({ id: 'req-7', parameters: { timeout: 250_000, custom: 'x' }, inputs: [irisInput()] }, IRIS);
     expect(decoded.id).toBe('req-7');

@@ -16,6 +16,11 @@ export interface V2DecodedRequest {
   rows: number;
   /** The outputs asked for, in request order; undefined when the request names none (answer them all). */
   outputs?: string[];
+  /**
+   * Outputs to answer in the binary tail (binary tensor data extension): `parameters.binary_data_output`
+   * for all, an output's own `parameters.binary_data` over it. Undefined: a plain JSON answer.
+   */
+  binaryOutputs?: string[];
   parameters?: V2Parameters;
   /** From `parameters.timeout` (microseconds, Triton's schedule-policy extension), in milliseconds. */
   timeoutMs?: number;
@@ -59,8 +64,19 @@ export function decodeV2Request(body: unknown, target: V2Target, binary?: Buffer
   const { tensors, rows } = decodeInputs(body.inputs, target.inputs, binary);
   decoded.tensors = tensors;
   decoded.rows = rows;
-  if (body.outputs !== undefined) decoded.outputs = requestedOutputs(body.outputs, target.outputs);
+  const requested = body.outputs === undefined ? undefined : requestedOutputs(body.outputs, target.outputs);
+  if (requested) decoded.outputs = requested.map((o) => o.name);
+  const allBinary = flagOf(decoded.parameters?.binary_data_output, 'parameters.binary_data_output') ?? false;
+  const binaryOutputs = (requested ?? target.outputs.map((name) => ({ name, binary: undefined })))
+    .filter((o) => o.binary ?? allBinary)
+    .map((o) => o.name);
+  if (binaryOutputs.length > 0) decoded.binaryOutputs = binaryOutputs;
   return decoded;
+}
+
+function flagOf(value: V2ParameterValue | undefined, where: string): boolean | undefined {
+  if (value === undefined || typeof value === 'boolean') return value;
+  throw new InvalidInputError(`${where} must be true or false, got ${describe(value)}`, where);
 }
 
 function decodeInputs(value: unknown, specs: TensorSpec[], binary: Buffer | undefined): { tensors: TensorMap; rows: number } {
@@ -170,10 +186,16 @@ function checkNested(value: unknown, shape: readonly number[], depth: number, wh
   for (let i = 0; i < expected; i++) checkNested(value[i], shape, depth + 1, `${where}[${i}]`);
 }
 
-function requestedOutputs(value: unknown, available: string[]): string[] | undefined {
+interface RequestedOutput {
+  name: string;
+  /** The output's own `parameters.binary_data`, when it says. */
+  binary: boolean | undefined;
+}
+
+function requestedOutputs(value: unknown, available: string[]): RequestedOutput[] | undefined {
   if (!Array.isArray(value)) throw new InvalidInputError('outputs must be a list of {"name": ...} objects', 'outputs');
   if (value.length === 0) return undefined;
-  const wanted: string[] = [];
+  const wanted: RequestedOutput[] = [];
   value.forEach((output: unknown, i) => {
     const where = `outputs[${i}]`;
     if (!isObject(output)) throw new InvalidInputError(`${where} must be an object with a name`, where);
@@ -182,20 +204,21 @@ function requestedOutputs(value: unknown, available: string[]): string[] | undef
     if (!available.includes(output.name)) {
       throw new InvalidInputError(`${where}: unknown output '${output.name}' (the model gives ${quoted(available)})`, `${where}.name`);
     }
-    if (wanted.includes(output.name)) throw new InvalidInputError(`${where}: output '${output.name}' is asked for twice`, `${where}.name`);
+    if (wanted.some((w) => w.name === output.name)) throw new InvalidInputError(`${where}: output '${output.name}' is asked for twice`, `${where}.name`);
+    let binary: boolean | undefined;
     if (output.parameters !== undefined) {
       const parameters = parametersOf(output.parameters, `${where}.parameters`);
       // Triton's classification extension changes the output's type and shape; answering the raw tensor
-      // instead would be misread, so it is refused. `binary_data` is honoured by answering JSON, which
-      // Triton's clients read as well.
+      // instead would be misread, so it is refused.
       if (parameters.classification !== undefined) {
         throw new InvalidInputError(
           `${where}.parameters.classification is not supported; ask for the "label" output for the top label of each row`,
           `${where}.parameters.classification`,
         );
       }
+      binary = flagOf(parameters.binary_data, `${where}.parameters.binary_data`);
     }
-    wanted.push(output.name);
+    wanted.push({ name: output.name, binary });
   });
   return wanted;
 }

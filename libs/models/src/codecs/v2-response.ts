@@ -1,4 +1,5 @@
 import { HostTensor, TensorMap, TensorSpec } from '../tensor';
+import { binaryTensorBytes } from './binary-tensor';
 import { flatToJson } from './json-tensor';
 
 /**
@@ -7,12 +8,16 @@ import { flatToJson } from './json-tensor';
  */
 export const LABEL_OUTPUT = 'label';
 
-/** $response_output: the data is flat, row-major, as the protocol's own examples answer. */
+/**
+ * $response_output: the data is flat, row-major, as the protocol's own examples answer. An output answered
+ * in the binary tail (binary tensor data extension) has `parameters.binary_data_size` instead of data.
+ */
 export interface V2ResponseOutput {
   name: string;
   datatype: string;
   shape: number[];
-  data: unknown[];
+  data?: unknown[];
+  parameters?: { binary_data_size: number };
 }
 
 /** $inference_response. */
@@ -53,20 +58,34 @@ export interface V2ResponseParts {
   tensors: TensorMap;
   /** Output names in the order to answer them. */
   outputs: readonly string[];
+  /** Outputs to answer as bytes after the JSON (binary tensor data extension); the rest are JSON data. */
+  binaryOutputs?: readonly string[];
+}
+
+export interface V2EncodedResponse {
+  json: V2InferResponse;
+  /** The binary outputs' bytes, in output order; empty when every output is JSON data. */
+  binary: Buffer[];
 }
 
 /** Encodes an inference answer; FP32 values print as the shortest decimal that reads back the same. */
-export function encodeV2Response(parts: V2ResponseParts): V2InferResponse {
-  const outputs = parts.outputs.map((name) => {
+export function encodeV2Response(parts: V2ResponseParts): V2EncodedResponse {
+  const binary: Buffer[] = [];
+  const outputs = parts.outputs.map((name): V2ResponseOutput => {
     const tensor = parts.tensors[name];
-    return { name, datatype: tensor.datatype, shape: [...tensor.dims], data: flatToJson(tensor) };
+    const head = { name, datatype: tensor.datatype, shape: [...tensor.dims] };
+    if (!parts.binaryOutputs?.includes(name)) return { ...head, data: flatToJson(tensor) };
+    const bytes = binaryTensorBytes(tensor);
+    binary.push(bytes);
+    return { ...head, parameters: { binary_data_size: bytes.length } };
   });
-  return {
+  const json = {
     model_name: parts.model,
     model_version: String(parts.version),
     ...(parts.id !== undefined ? { id: parts.id } : {}),
     outputs,
   };
+  return { json, binary };
 }
 
 export function metadataTensor(spec: TensorSpec): V2MetadataTensor {
