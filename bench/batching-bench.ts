@@ -70,8 +70,8 @@ export async function runBatchingBench(options: BatchingBenchOptions): Promise<v
     }
   }
 
-  // Where the rest goes: the same load (aimd, c=64) with the access log off, and with the row sent as
-  // KServe V2 binary tensor data instead of 784 JSON numbers (no JSON parsing of the tensor).
+  // Where the rest goes: the same load (aimd, c=64) with the access log off, and with the row sent (and
+  // answered) as KServe V2 binary tensor data instead of JSON numbers (no JSON parsing of the tensor).
   const variants: Record<string, LoadResult> = {};
   {
     const server = await startServer('dist/apps/inference/src/main.js', { ...env, MODELGATE_LOGGING_ACCESS_LOG: 'false' });
@@ -85,6 +85,11 @@ export async function runBatchingBench(options: BatchingBenchOptions): Promise<v
       const binaryHeaders = { 'content-type': 'application/octet-stream', 'inference-header-content-length': String(Buffer.byteLength(header)) };
       await drive(v2, binary, 64, 2, binaryHeaders);
       variants['aimd, access log off, V2 binary body'] = await drive(v2, binary, 64, options.seconds, binaryHeaders);
+      // ...and the answer as binary tensor data too (what Triton's HTTP client asks for by default).
+      const headerOut = JSON.stringify({ ...JSON.parse(header), parameters: { binary_data_output: true } });
+      const binaryOut = Buffer.concat([Buffer.from(headerOut), Buffer.from(Float32Array.from(row(1)).buffer)]);
+      const binaryOutHeaders = { ...binaryHeaders, 'inference-header-content-length': String(Buffer.byteLength(headerOut)) };
+      variants['aimd, access log off, V2 binary body and answer'] = await drive(v2, binaryOut, 64, options.seconds, binaryOutHeaders);
       for (const [name, r] of Object.entries(variants)) {
         console.log(`${name}, c=64: ${Math.round(r.throughput)} req/s (${((100 * r.throughput) / limit).toFixed(1)}% of raw limit), p50 ${r.p50Ms} ms, p99 ${r.p99Ms} ms, non-2xx ${r.non2xx}`);
       }
