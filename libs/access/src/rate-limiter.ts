@@ -47,12 +47,11 @@ export class RateLimiter {
     const bucket = this.buckets.get(client) ?? { tokens: burst, at: now };
     bucket.tokens = Math.min(burst, bucket.tokens + ((now - bucket.at) / 1000) * perSecond);
     bucket.at = now;
+    this.buckets.set(client, bucket);
     if (bucket.tokens >= 1) {
       bucket.tokens -= 1;
-      this.buckets.set(client, bucket);
       return;
     }
-    this.buckets.set(client, bucket);
     const retryAfter = Math.max(1, Math.ceil((1 - bucket.tokens) / perSecond));
     throw new RateLimitedError(`rate limit of ${perSecond} requests per second (bursts of ${burst}) exceeded; retry after ${retryAfter} s`, retryAfter);
   }

@@ -6,8 +6,8 @@ import { Prediction, PredictionService } from './prediction.service';
 
 export interface V2Answer {
   body: V2InferResponse;
-  /** Bytes to send after the JSON body (binary tensor data extension); absent for a plain JSON answer. */
-  binary?: Buffer;
+  /** The binary outputs' bytes, in order, to send after the JSON body (binary tensor data extension); empty for a plain JSON answer. */
+  binary: Buffer[];
   /** How the prediction cache answered (the X-Cache header); absent when the model's cache is off. */
   cache?: CacheOutcome;
 }
@@ -48,8 +48,7 @@ export class V2Predictor {
       outputs: request.outputs ?? available,
       binaryOutputs: request.binaryOutputs,
     });
-    const tail = encoded.binary.length > 0 ? Buffer.concat(encoded.binary) : undefined;
-    return { body: encoded.json, binary: tail, cache: prediction.cache };
+    return { body: encoded.json, binary: encoded.binary, cache: prediction.cache };
   }
 }
 

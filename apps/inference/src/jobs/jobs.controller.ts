@@ -1,9 +1,9 @@
 import { Body, Controller, Delete, Get, Headers, HttpCode, Param, Post, Res } from '@nestjs/common';
-import { ApiAcceptedResponse, ApiBody, ApiHeader, ApiOkResponse, ApiOperation, ApiParam, ApiResponse, ApiTags } from '@nestjs/swagger';
+import { ApiAcceptedResponse, ApiBody, ApiHeader, ApiOkResponse, ApiOperation, ApiParam, ApiTags } from '@nestjs/swagger';
 import type { FastifyReply } from 'fastify';
 import { RequireScope } from '@app/access';
 import { JobView } from '@app/queue';
-import { ErrorResponseDto } from '../dto/error-response.dto';
+import { ApiErrorResponses, RATE_LIMITED, UNKNOWN_MODEL } from '../dto/api-error-responses';
 import { acceptedReply } from './accepted-reply';
 import { JobDto, JobRequestDto } from './job.dto';
 import { checkIdempotencyKey, parseJobTarget } from './job-target';
@@ -20,19 +20,14 @@ const ACCEPTED = {
   headers: { Location: { description: '/v1/jobs/{id}', schema: { type: 'string' } } },
 };
 
-function ApiSubmitErrors(): MethodDecorator {
-  return (target, key, descriptor) => {
-    for (const e of [
-      { status: 400, description: 'Body does not fit the model signature, or a job option is out of its limits (the message names the field)' },
-      { status: 404, description: 'Unknown model or version' },
-      { status: 409, description: 'Idempotency-Key already used for a different request' },
-      { status: 429, description: 'This client is over auth.rateLimitPerSecond (Retry-After)' },
-      { status: 503, description: 'The model queue holds queue.maxWaiting jobs, or Redis is unavailable (Retry-After)' },
-    ]) {
-      ApiResponse({ ...e, type: ErrorResponseDto })(target, key, descriptor);
-    }
-  };
-}
+const ApiSubmitErrors = () =>
+  ApiErrorResponses(
+    { status: 400, description: 'Body does not fit the model signature, or a job option is out of its limits (the message names the field)' },
+    UNKNOWN_MODEL,
+    { status: 409, description: 'Idempotency-Key already used for a different request' },
+    RATE_LIMITED,
+    { status: 503, description: 'The model queue holds queue.maxWaiting jobs, or Redis is unavailable (Retry-After)' },
+  );
 
 /** Asynchronous prediction jobs: submit (202 + Location), read, cancel. */
 @ApiTags('Jobs')
@@ -82,7 +77,7 @@ export class JobsController {
   @ApiOperation({ summary: 'State of a job: queued, active, completed (with its result), failed (with its error) or cancelled' })
   @ApiParam({ name: 'id', example: 'iris~0b0f6a52-5c4f-4ad5-a7a5-1f5a8e6f2c11' })
   @ApiOkResponse({ type: JobDto })
-  @ApiResponse({ status: 404, description: 'Unknown job, or its result has expired', type: ErrorResponseDto })
+  @ApiErrorResponses({ status: 404, description: 'Unknown job, or its result has expired' })
   get(@Param('id') id: string): Promise<JobView> {
     return this.jobs.get(id);
   }
@@ -92,8 +87,7 @@ export class JobsController {
   @RequireScope('predict')
   @ApiOperation({ summary: 'Cancel a job that has not started' })
   @ApiOkResponse({ type: JobDto, description: 'Cancelled (GET answers "cancelled" from now on)' })
-  @ApiResponse({ status: 404, description: 'Unknown job', type: ErrorResponseDto })
-  @ApiResponse({ status: 409, description: 'The job has started or finished', type: ErrorResponseDto })
+  @ApiErrorResponses({ status: 404, description: 'Unknown job' }, { status: 409, description: 'The job has started or finished' })
   cancel(@Param('id') id: string): Promise<JobView> {
     return this.jobs.cancel(id);
   }

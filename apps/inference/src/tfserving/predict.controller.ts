@@ -1,29 +1,24 @@
 import { Body, Controller, Headers, HttpCode, Param, Post, Res } from '@nestjs/common';
-import { ApiBody, ApiHeader, ApiOkResponse, ApiOperation, ApiParam, ApiResponse, ApiTags } from '@nestjs/swagger';
+import { ApiBody, ApiHeader, ApiOkResponse, ApiOperation, ApiParam, ApiTags } from '@nestjs/swagger';
 import type { FastifyReply } from 'fastify';
 import { RequireScope } from '@app/access';
 import { TfServingPredictor } from '@app/prediction';
 import { CACHE_HEADER_DOC, withCacheHeader } from '../cache/cache-header';
-import { ErrorResponseDto } from '../dto/error-response.dto';
+import { ApiErrorResponses, BODY_TOO_LARGE, RATE_LIMITED, UNKNOWN_MODEL } from '../dto/api-error-responses';
 import { PredictRequestDto, PredictResponseDto } from '../dto/predict-request.dto';
 import { JobTarget } from '../jobs/job-target';
 import { QueueRouting } from '../jobs/queue-routing.service';
 import { parseVersion, splitVerb } from './predict-target';
 
-const ERRORS = [
-  { status: 400, description: 'Body does not fit the model signature (the message names the field)' },
-  { status: 404, description: 'Unknown model or version' },
-  { status: 413, description: 'Body larger than server.bodyLimitBytes' },
-  { status: 429, description: 'This client is over auth.rateLimitPerSecond (Retry-After)' },
-  { status: 503, description: 'Overloaded or model not ready (Retry-After)' },
-  { status: 504, description: 'Deadline passed before the batch ran' },
-];
-
-function ApiPredictErrors(): MethodDecorator {
-  return (target, key, descriptor) => {
-    for (const e of ERRORS) ApiResponse({ ...e, type: ErrorResponseDto })(target, key, descriptor);
-  };
-}
+const ApiPredictErrors = () =>
+  ApiErrorResponses(
+    { status: 400, description: 'Body does not fit the model signature (the message names the field)' },
+    UNKNOWN_MODEL,
+    BODY_TOO_LARGE,
+    RATE_LIMITED,
+    { status: 503, description: 'Overloaded or model not ready (Retry-After)' },
+    { status: 504, description: 'Deadline passed before the batch ran' },
+  );
 
 /** TensorFlow Serving's REST :predict. Prefer: respond-async and `route: queue` models go through the queue. */
 @ApiTags('TensorFlow Serving')

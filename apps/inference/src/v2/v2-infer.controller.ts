@@ -1,23 +1,23 @@
 import { Body, Controller, Headers, HttpCode, Param, Post, Res } from '@nestjs/common';
-import { ApiBody, ApiHeader, ApiOkResponse, ApiOperation, ApiParam, ApiResponse, ApiTags } from '@nestjs/swagger';
+import { ApiBody, ApiHeader, ApiOkResponse, ApiOperation, ApiParam, ApiTags } from '@nestjs/swagger';
 import type { FastifyReply } from 'fastify';
 import { RequireScope } from '@app/access';
 import { InvalidInputError } from '@app/errors';
 import { splitV2BinaryBody, V2InferResponse } from '@app/models';
 import { V2Predictor } from '@app/prediction';
 import { CACHE_HEADER_DOC, withCacheHeader } from '../cache/cache-header';
-import { ErrorResponseDto } from '../dto/error-response.dto';
+import { ApiErrorResponses, BODY_TOO_LARGE, RATE_LIMITED, UNKNOWN_MODEL } from '../dto/api-error-responses';
 import { parseVersion } from '../tfserving/predict-target';
 import { V2InferRequestDto, V2InferResponseDto } from './v2.dto';
 
-const ERRORS = [
+const ERRORS = ApiErrorResponses(
   { status: 400, description: 'Request does not fit the model signature, or an unknown output (the message names the field)' },
-  { status: 404, description: 'Unknown model or version' },
-  { status: 413, description: 'Body larger than server.bodyLimitBytes' },
-  { status: 429, description: 'This client is over auth.rateLimitPerSecond (Retry-After)' },
+  UNKNOWN_MODEL,
+  BODY_TOO_LARGE,
+  RATE_LIMITED,
   { status: 503, description: 'Overloaded, or the model is not ready (unloaded, loading): Retry-After' },
   { status: 504, description: 'Deadline (parameters.timeout or server.requestTimeoutMs) passed before the batch ran' },
-];
+);
 
 const BODY_EXAMPLES = {
   iris: {
@@ -47,7 +47,7 @@ function ApiInferDocs(): MethodDecorator {
       required: false,
       description: 'Binary tensor data extension: JSON length of an application/octet-stream body',
     })(target, key, descriptor);
-    for (const e of ERRORS) ApiResponse({ ...e, type: ErrorResponseDto })(target, key, descriptor);
+    ERRORS(target, key, descriptor);
   };
 }
 
@@ -100,11 +100,11 @@ export class V2InferController {
       ? await this.predictor.infer(name, version, ...binaryParts(body, headerLength))
       : await this.predictor.infer(name, version, body);
     const json = withCacheHeader(reply, answer);
-    if (!answer.binary) return json;
+    if (answer.binary.length === 0) return json;
     // Binary tensor data extension: the JSON response, then the outputs' bytes; the header says where the JSON ends.
     const head = Buffer.from(JSON.stringify(json), 'utf8');
     void reply.header('content-type', 'application/octet-stream').header('inference-header-content-length', String(head.length));
-    return Buffer.concat([head, answer.binary]);
+    return Buffer.concat([head, ...answer.binary]);
   }
 }
 
