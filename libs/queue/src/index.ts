@@ -21,6 +21,7 @@ export { failureReason, errorOfFailure, splitFailureReason } from './job-failure
 export { JOB_STATES } from './job-view';
 export type { JobView, JobStateName } from './job-view';
 export { withinRedisTimeout, isConnectionError } from './redis-guard';
+export { closeBull } from './close-bull';
 export { MaintenanceModule } from './maintenance.module';
 export { MaintenanceClient } from './maintenance-client';
 export type { MaintenanceRun } from './maintenance-client';

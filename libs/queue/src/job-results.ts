@@ -4,6 +4,7 @@ import Redis from 'ioredis';
 import { QueueConfig, RedisConfig } from '@app/config';
 import { DeadlineExceededError, DependencyUnavailableError, ModelgateError } from '@app/errors';
 import { bullRedisOptions, REDIS, redisOptionsFromUrl } from '@app/redis';
+import { closeBull } from './close-bull';
 import { errorOfFailure } from './job-failure';
 import { readJob } from './job-view';
 import { PredictJobResult } from './predict-job';
@@ -112,7 +113,7 @@ export class JobResults implements OnApplicationShutdown {
     for (const set of [...this.waiters.values()]) {
       for (const waiter of [...set]) waiter.reject(new DependencyUnavailableError('the server is shutting down', 1));
     }
-    await Promise.all([...this.listening.values()].map((l) => l.events?.close().catch(() => undefined)));
+    await Promise.all([...this.listening.values()].map((l) => l.events && closeBull(l.events, this.config.redisTimeoutMs)));
     this.listening.clear();
   }
 

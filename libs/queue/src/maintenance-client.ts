@@ -4,6 +4,7 @@ import { randomUUID } from 'crypto';
 import { Job, Queue, QueueEvents } from 'bullmq';
 import { QueueConfig, RedisConfig, Schedule } from '@app/config';
 import { bullRedisOptions, redisOptionsFromUrl } from '@app/redis';
+import { closeBull } from './close-bull';
 import { MaintenanceJobData } from './maintenance-job';
 import { MAINTENANCE_QUEUE } from './queue-names';
 
@@ -66,12 +67,12 @@ export class MaintenanceClient implements BeforeApplicationShutdown, OnApplicati
     return this.events;
   }
 
-  /** See MaintenanceProcessor: a queue closed while still connecting would throw from BullMQ. */
+  /** @nestjs/bullmq closes the queue itself; it must not be closed while still connecting (see closeBull). */
   async beforeApplicationShutdown(): Promise<void> {
     await this.queue.waitUntilReady().catch(() => undefined);
   }
 
   async onApplicationShutdown(): Promise<void> {
-    await this.events?.close();
+    if (this.events) await closeBull(this.events, this.queueConfig.redisTimeoutMs);
   }
 }

@@ -8,6 +8,7 @@ import { DependencyUnavailableError } from '@app/errors';
 import { ModelRepository } from '@app/models';
 import { appRedisOptions, createRedis } from '@app/redis';
 import { PredictJobData, PredictJobResult } from './predict-job';
+import { closeBull } from './close-bull';
 import { predictQueueName } from './queue-names';
 import { withinRedisTimeout } from './redis-guard';
 
@@ -81,7 +82,7 @@ export class PredictQueues implements OnApplicationShutdown {
     try {
       return await withinRedisTimeout(work(queue), this.config.redisTimeoutMs, what);
     } finally {
-      if (transient) void queue.close().catch(() => undefined);
+      if (transient) void closeBull(queue, this.config.redisTimeoutMs);
     }
   }
 
@@ -129,7 +130,7 @@ export class PredictQueues implements OnApplicationShutdown {
 
   async onApplicationShutdown(): Promise<void> {
     this.closed = true;
-    await Promise.all([...this.queues.values()].map((q) => q.close().catch(() => undefined)));
+    await Promise.all([...this.queues.values()].map((q) => closeBull(q, this.config.redisTimeoutMs)));
     this.queues.clear();
     if (this.connection.status === 'wait') this.connection.disconnect();
     else await this.connection.quit().catch(() => this.connection.disconnect());
