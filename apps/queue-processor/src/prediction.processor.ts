@@ -3,6 +3,7 @@ import { Job, UnrecoverableError } from 'bullmq';
 import { DeadlineExceededError, InvalidInputError, ModelNotFoundError } from '@app/errors';
 import { TfServingPredictor } from '@app/prediction';
 import { failureReason, fromBullPriority, PredictJobData, PredictJobResult } from '@app/queue';
+import { withTimeout } from '@app/time';
 
 /**
  * Runs one queued prediction through the same path as an HTTP request, so queued jobs join the shared
@@ -17,7 +18,7 @@ export class PredictionProcessor {
   async process(job: Job<PredictJobData, PredictJobResult>): Promise<PredictJobResult> {
     const { model, version, body, timeoutMs } = job.data;
     try {
-      const answer = await withTimeout(
+      const answer = await withinJobTimeout(
         this.predictor.predict(model, version, body, { priority: fromBullPriority(job.opts.priority), timeoutMs }),
         timeoutMs,
       );
@@ -33,11 +34,7 @@ export class PredictionProcessor {
  * BullMQ 5 has no job timeout of its own: the attempt fails when the prediction takes longer (the batcher's
  * deadline usually fires first, while the job still waits for a batch; this also bounds the run itself).
  */
-function withTimeout<T>(work: Promise<T>, timeoutMs: number | undefined): Promise<T> {
+function withinJobTimeout<T>(work: Promise<T>, timeoutMs: number | undefined): Promise<T> {
   if (!timeoutMs) return work;
-  let timer: NodeJS.Timeout | undefined;
-  const timeout = new Promise<never>((_, reject) => {
-    timer = setTimeout(() => reject(new DeadlineExceededError(`the job took longer than its timeout of ${timeoutMs} ms`)), timeoutMs);
-  });
-  return Promise.race([work, timeout]).finally(() => clearTimeout(timer));
+  return withTimeout(work, timeoutMs, () => new DeadlineExceededError(`the job took longer than its timeout of ${timeoutMs} ms`));
 }

@@ -1,6 +1,6 @@
 import { DeadlineExceededError, ModelNotReadyError, OverloadedError } from '@app/errors';
 import { answer, createHarness } from './testing/batcher-harness';
-import { flushMicrotasks } from './testing/fake-clock';
+import { flushMicrotasks } from '@app/time';
 
 describe('DynamicBatcher: bounded queue', () => {
   it('rejects with OverloadedError at once when the queue is full', async () => {

@@ -1,7 +1,7 @@
 import { DynamicBatcher } from './dynamic-batcher';
 import { DEFAULT_BATCHING_SETTINGS } from './batching-settings';
 import { answer, createHarness, track } from './testing/batcher-harness';
-import { flushMicrotasks } from './testing/fake-clock';
+import { flushMicrotasks } from '@app/time';
 
 describe('DynamicBatcher: failure isolation', () => {
   it('reruns each request alone when the executor throws for a batch, so one bad request fails only itself', async () => {

@@ -1,5 +1,5 @@
 import { answer, createHarness } from './testing/batcher-harness';
-import { flushMicrotasks } from './testing/fake-clock';
+import { flushMicrotasks } from '@app/time';
 
 describe('DynamicBatcher: forming batches', () => {
   it('dispatches at once when idle, without waiting for maxDelayMs', async () => {

@@ -2,7 +2,7 @@ import { DeadlineExceededError, InvalidInputError, ModelNotReadyError, Overloade
 import { executeBatch } from './batch-execution';
 import { BatcherStats, BatchExecutor, BatchObserver, BatchRequest, RejectReason } from './batch-types';
 import { BatchingSettings, DEFAULT_BATCHING_SETTINGS, validateBatchingSettings } from './batching-settings';
-import { Clock, systemClock } from './clock';
+import { Clock, systemClock } from '@app/time';
 import { DeadlineHeap } from './deadline-heap';
 import { DrainRate } from './drain-rate';
 import { BatchSizePolicy } from './policies/batch-size-policy';

@@ -4,8 +4,6 @@ export { DynamicBatcher } from './dynamic-batcher';
 export type { DynamicBatcherOptions } from './dynamic-batcher';
 export { DEFAULT_BATCHING_SETTINGS, BATCH_SIZE_POLICIES, validateBatchingSettings } from './batching-settings';
 export type { BatchingSettings, BatchSizePolicyName } from './batching-settings';
-export { systemClock } from './clock';
-export type { Clock } from './clock';
 export type {
   BatchRequest,
   BatchExecutor,

@@ -7,7 +7,7 @@ import { RedisCacheTier, REDIS_TIER_TIMEOUT_MS } from './redis-tier';
 import { rowKeys, wholeKey } from './row-key';
 import { Flight, Landed, SingleFlight } from './single-flight';
 import { CachedOutputs, copyOutputs, copyRow, gatherRows, stackRows } from './tensor-rows';
-import { withTimeout } from './with-timeout';
+import { withTimeout } from '@app/time';
 
 /** hit: every row came from the cache; shared: none computed here, some joined another request's computation; miss: some computed here. */
 export type CacheOutcome = 'hit' | 'miss' | 'shared';
@@ -158,7 +158,7 @@ export class ModelCache {
 
   private async fill(entries: Array<{ key: string; value: CachedOutputs }>): Promise<void> {
     // Memory is written at once; a slow Redis is given up on after the timeout (the write may still land).
-    await withTimeout(this.tiers.mset(entries), REDIS_TIER_TIMEOUT_MS, 'cache fill').catch(() => undefined);
+    await withTimeout(this.tiers.mset(entries), REDIS_TIER_TIMEOUT_MS, () => new Error(`cache fill: no answer within ${REDIS_TIER_TIMEOUT_MS} ms`)).catch(() => undefined);
   }
 
   private count(keys: string[], claims: Map<string, Claim>, landed: Map<string, Landed<CachedOutputs>>): CacheOutcome {

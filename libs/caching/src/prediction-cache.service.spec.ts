@@ -3,7 +3,7 @@ import { CacheConfig, RedisConfig } from '@app/config';
 import { DependencyUnavailableError, ModelLoadError, ModelNotFoundError } from '@app/errors';
 import { MetricsService } from '@app/metrics';
 import { ModelRegistry, ModelVersion, TensorMap } from '@app/models';
-import { ControlChannel, ControlMessage } from '@app/queue';
+import { ControlChannel, ControlMessage } from '@app/redis';
 import { CacheMetrics } from './cache-metrics';
 import { PredictionCache } from './prediction-cache.service';
 

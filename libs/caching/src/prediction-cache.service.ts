@@ -3,7 +3,7 @@ import { Keyv } from 'keyv';
 import { CacheConfig, RedisConfig } from '@app/config';
 import { DependencyUnavailableError, ModelLoadError, ModelNotFoundError } from '@app/errors';
 import { checkModelName, ModelRegistry, ModelVersion } from '@app/models';
-import { ControlChannel } from '@app/queue';
+import { ControlChannel } from '@app/redis';
 import { CacheMetrics } from './cache-metrics';
 import { CacheSettings, usesMemory, usesRedis, validateCacheSettings } from './cache-settings';
 import { ModelCache } from './model-cache';

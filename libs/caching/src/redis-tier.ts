@@ -2,7 +2,7 @@ import KeyvRedis, { createClient, RedisClientType } from '@keyv/redis';
 import { DeserializedData, Deserialize, Keyv, Serialize } from 'keyv';
 import { deserializeEntry, serializeEntry } from './row-codec';
 import { CachedOutputs } from './tensor-rows';
-import { withTimeout } from './with-timeout';
+import { withTimeout } from '@app/time';
 
 /** The longest a Redis read or write of the cache may take before it counts as a miss (or is given up). */
 export const REDIS_TIER_TIMEOUT_MS = 500;
@@ -67,7 +67,7 @@ export class RedisCacheTier {
     const none = () => keys.map(() => undefined);
     if (keys.length === 0 || !this.ready) return none();
     try {
-      const rows = await withTimeout(this.keyv.getManyRaw([...keys]), this.timeoutMs, 'Redis cache read');
+      const rows = await withTimeout(this.keyv.getManyRaw([...keys]), this.timeoutMs, () => new Error(`Redis cache read: no answer within ${this.timeoutMs} ms`));
       return rows.map((row) => (row?.value ? row : undefined));
     } catch {
       return none();

@@ -2,8 +2,8 @@ import { DynamicModule, Module } from '@nestjs/common';
 import { AccessModule } from '@app/access';
 import { AppConfig, ConfigModule } from '@app/config';
 import { MetricsModule } from '@app/metrics';
-import { ControlModule, QueueConnectionModule } from '@app/queue';
-import { RedisModule } from '@app/redis';
+import { QueueConnectionModule } from '@app/queue';
+import { ControlModule, RedisModule } from '@app/redis';
 
 /**
  * What every app process has once, at its root: configuration, its own Redis connection, BullMQ's

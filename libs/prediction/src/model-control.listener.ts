@@ -1,6 +1,6 @@
 import { Injectable, Logger, OnModuleInit } from '@nestjs/common';
 import { ModelRegistry } from '@app/models';
-import { ControlChannel } from '@app/queue';
+import { ControlChannel } from '@app/redis';
 
 /**
  * Fan-out control messages about models, as every process of every app receives them: a repository

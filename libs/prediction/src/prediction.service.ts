@@ -1,5 +1,5 @@
 import { Injectable } from '@nestjs/common';
-import { systemClock } from '@app/batching';
+import { systemClock } from '@app/time';
 import { CacheOutcome, PredictionCache } from '@app/caching';
 import { ServerConfig } from '@app/config';
 import { Classification, ModelRegistry, ModelVersion, TensorMap } from '@app/models';

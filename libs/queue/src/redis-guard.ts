@@ -1,4 +1,5 @@
 import { DependencyUnavailableError, ModelgateError } from '@app/errors';
+import { withTimeout } from '@app/time';
 
 const CONNECTION_ERROR = /Stream isn't writeable|Connection is closed|ECONNREFUSED|ECONNRESET|ETIMEDOUT|EPIPE|ENOTFOUND|EHOSTUNREACH|MaxRetriesPerRequest|enableOfflineQueue|LOADING|READONLY/i;
 
@@ -14,19 +15,11 @@ export function isConnectionError(error: unknown): boolean {
  * known to be down.
  */
 export async function withinRedisTimeout<T>(work: Promise<T>, timeoutMs: number, what: string): Promise<T> {
-  let timer: NodeJS.Timeout | undefined;
-  const timeout = new Promise<never>((_, reject) => {
-    timer = setTimeout(() => reject(new DependencyUnavailableError(`Redis did not answer within ${timeoutMs} ms (${what})`)), timeoutMs);
-  });
   try {
-    return await Promise.race([work, timeout]);
+    return await withTimeout(work, timeoutMs, () => new DependencyUnavailableError(`Redis did not answer within ${timeoutMs} ms (${what})`));
   } catch (error) {
     if (error instanceof ModelgateError) throw error;
     if (isConnectionError(error)) throw new DependencyUnavailableError(`Redis is unavailable (${what}): ${(error as Error).message}`);
     throw error;
-  } finally {
-    clearTimeout(timer);
-    // A late rejection of the raced work must not surface as an unhandled rejection.
-    work.catch(() => undefined);
   }
 }

@@ -1,2 +1,5 @@
 export { RedisModule, REDIS } from './redis.module';
 export { appRedisOptions, bullRedisOptions, createRedis, deleteKeysMatching, pingWithin, describeRedisUrl, redisOptionsFromUrl } from './redis-connection';
+export { ControlModule } from './control.module';
+export { ControlChannel } from './control-channel';
+export type { ControlMessage, ControlMessageType } from './control-message';

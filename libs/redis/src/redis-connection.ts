@@ -1,4 +1,5 @@
 import Redis, { RedisOptions } from 'ioredis';
+import { withTimeout } from '@app/time';
 
 /**
  * Options for modelgate's own Redis connections (health, cache, control channel). Commands fail at once
@@ -35,16 +36,8 @@ export function createRedis(url: string, options: RedisOptions): Redis {
 
 /** PING with a deadline: a health probe must answer even when Redis hangs. */
 export async function pingWithin(redis: Redis, timeoutMs: number): Promise<void> {
-  let timer: NodeJS.Timeout | undefined;
-  const timeout = new Promise<never>((_, reject) => {
-    timer = setTimeout(() => reject(new Error(`no answer within ${timeoutMs} ms`)), timeoutMs);
-  });
-  try {
-    const answer = await Promise.race([redis.ping(), timeout]);
-    if (answer !== 'PONG') throw new Error(`unexpected answer ${answer}`);
-  } finally {
-    clearTimeout(timer);
-  }
+  const answer = await withTimeout(redis.ping(), timeoutMs, () => new Error(`no answer within ${timeoutMs} ms`));
+  if (answer !== 'PONG') throw new Error(`unexpected answer ${answer}`);
 }
 
 /** Host and port of a redis:// URL, for messages (never the password). */

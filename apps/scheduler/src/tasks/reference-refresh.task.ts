@@ -1,6 +1,6 @@
 import { Injectable } from '@nestjs/common';
 import { ModelRepository } from '@app/models';
-import { ControlChannel } from '@app/queue';
+import { ControlChannel } from '@app/redis';
 import { MaintenanceTask, modelsOption } from '../maintenance-task';
 
 /**

@@ -1,5 +1,5 @@
 import { Injectable } from '@nestjs/common';
-import { ControlChannel } from '@app/queue';
+import { ControlChannel } from '@app/redis';
 import { MaintenanceTask, modelsOption } from '../maintenance-task';
 
 /**

@@ -2,7 +2,7 @@ import { BatchingSettings, DEFAULT_BATCHING_SETTINGS } from '../batching-setting
 import { BatchObserver, BatchRequest } from '../batch-types';
 import { DynamicBatcher } from '../dynamic-batcher';
 import { ControlledExecutor, ExecutorCall } from './controlled-executor';
-import { FakeClock } from './fake-clock';
+import { FakeClock } from '@app/time';
 
 /** A request's promise with its outcome readable synchronously, for asserting what has settled. */
 export interface Tracked<T> {

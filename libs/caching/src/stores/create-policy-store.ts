@@ -1,12 +1,12 @@
 import { CacheSettings } from '../cache-settings';
-import { CacheClock, systemCacheClock } from '../clock';
+import { Clock, systemClock } from '@app/time';
 import { LfuStore } from './lfu-store';
 import { LruStore } from './lru-store';
 import { PolicyStore } from './policy-store';
 import { TtlStore } from './ttl-store';
 
 /** The memory store of a model's policy; undefined for `off`. */
-export function createPolicyStore<V extends object>(settings: CacheSettings, clock: CacheClock = systemCacheClock): PolicyStore<V> | undefined {
+export function createPolicyStore<V extends object>(settings: CacheSettings, clock: Clock = systemClock): PolicyStore<V> | undefined {
   const ttlMs = settings.ttlSeconds * 1000;
   switch (settings.policy) {
     case 'lru':

@@ -1,4 +1,4 @@
-import { CacheClock } from '../clock';
+import { Clock } from '@app/time';
 import { PolicyStore } from './policy-store';
 
 interface Entry<V> {
@@ -36,7 +36,7 @@ export class LfuStore<V extends object = object> extends PolicyStore<V> {
   /** The bucket with the fewest uses: where eviction looks. */
   private fewest?: Bucket<V>;
 
-  constructor(maxEntries: number, ttlMs: number, clock: CacheClock) {
+  constructor(maxEntries: number, ttlMs: number, clock: Clock) {
     super(maxEntries, ttlMs, clock);
   }
 

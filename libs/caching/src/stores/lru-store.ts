@@ -1,5 +1,5 @@
 import { LRUCache } from 'lru-cache';
-import { CacheClock } from '../clock';
+import { Clock } from '@app/time';
 import { PolicyStore } from './policy-store';
 
 /** Least recently used goes first when full (lru-cache); an entry also expires after its lifetime. */
@@ -7,7 +7,7 @@ export class LruStore<V extends object = object> extends PolicyStore<V> {
   readonly policy: 'lru' | 'ttl' = 'lru';
   protected readonly cache: LRUCache<string, V>;
 
-  constructor(maxEntries: number, ttlMs: number, clock: CacheClock) {
+  constructor(maxEntries: number, ttlMs: number, clock: Clock) {
     super(maxEntries, ttlMs, clock);
     // ttlResolution 0: lru-cache would otherwise reuse one reading of the clock for 1 ms of real time.
     this.cache = new LRUCache<string, V>({ max: maxEntries, ttl: ttlMs, ttlResolution: 0, perf: clock, updateAgeOnGet: false });

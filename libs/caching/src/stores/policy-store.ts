@@ -1,5 +1,5 @@
 import { CachePolicyName } from '../cache-settings';
-import { CacheClock } from '../clock';
+import { Clock } from '@app/time';
 
 export interface StoreEntry<V> {
   key: string;
@@ -22,7 +22,7 @@ export abstract class PolicyStore<V extends object = object> {
     readonly maxEntries: number,
     /** Default lifetime of an entry, milliseconds. */
     readonly ttlMs: number,
-    protected readonly clock: CacheClock,
+    protected readonly clock: Clock,
   ) {
     if (!Number.isInteger(maxEntries) || maxEntries < 1) throw new Error(`maxEntries must be an integer >= 1, got ${maxEntries}`);
     if (!(ttlMs > 0)) throw new Error(`ttlMs must be > 0, got ${ttlMs}`);

@@ -1,7 +1,7 @@
 import { Keyv } from 'keyv';
 import { createCache } from 'cache-manager';
 import { createPolicyStore } from './create-policy-store';
-import { FakeCacheClock } from './fake-clock';
+import { FakeClock } from '@app/time';
 import { LfuStore } from './lfu-store';
 import { LruStore } from './lru-store';
 import { PolicyStore } from './policy-store';
@@ -17,7 +17,7 @@ function contents(store: PolicyStore<V>, keys: string[]): string[] {
 
 describe('LruStore', () => {
   it('evicts the least recently used entry when full', () => {
-    const store = new LruStore<V>(3, HOUR, new FakeCacheClock());
+    const store = new LruStore<V>(3, HOUR, new FakeClock(1_000_000));
     for (const k of ['a', 'b', 'c']) store.set(k, val(k));
     store.get('a'); // order of use, oldest first: b, c, a
     store.set('d', val('d'));
@@ -29,7 +29,7 @@ describe('LruStore', () => {
   });
 
   it('drops an entry after its lifetime, however recently it was used', () => {
-    const clock = new FakeCacheClock();
+    const clock = new FakeClock(1_000_000);
     const store = new LruStore<V>(3, 1000, clock);
     store.set('a', val('a'));
     clock.advance(1000);
@@ -41,7 +41,7 @@ describe('LruStore', () => {
 
 describe('LfuStore', () => {
   it('evicts the least frequently used entry when full', () => {
-    const store = new LfuStore<V>(3, HOUR, new FakeCacheClock());
+    const store = new LfuStore<V>(3, HOUR, new FakeClock(1_000_000));
     for (const k of ['a', 'b', 'c']) store.set(k, val(k));
     store.get('a');
     store.get('a');
@@ -55,7 +55,7 @@ describe('LfuStore', () => {
   });
 
   it('breaks ties between equally used entries by evicting the least recently used of them', () => {
-    const store = new LfuStore<V>(3, HOUR, new FakeCacheClock());
+    const store = new LfuStore<V>(3, HOUR, new FakeClock(1_000_000));
     for (const k of ['a', 'b', 'c']) store.set(k, val(k));
     store.get('b');
     store.get('a'); // a 2, b 2 (b used before a), c 1
@@ -66,7 +66,7 @@ describe('LfuStore', () => {
   });
 
   it('counts a rewrite as a use, and forgets the count of a deleted entry', () => {
-    const store = new LfuStore<V>(2, HOUR, new FakeCacheClock());
+    const store = new LfuStore<V>(2, HOUR, new FakeClock(1_000_000));
     store.set('a', val('a1'));
     store.set('a', val('a2'));
     expect(store.usesOf('a')).toBe(2);
@@ -78,7 +78,7 @@ describe('LfuStore', () => {
   });
 
   it('drops an entry after its lifetime, however often it was used', () => {
-    const clock = new FakeCacheClock();
+    const clock = new FakeClock(1_000_000);
     const store = new LfuStore<V>(3, 1000, clock);
     store.set('a', val('a'));
     for (let i = 0; i < 10; i++) store.get('a');
@@ -88,7 +88,7 @@ describe('LfuStore', () => {
   });
 
   it('keeps its buckets consistent through many random operations (checked against a naive model)', () => {
-    const clock = new FakeCacheClock();
+    const clock = new FakeClock(1_000_000);
     const store = new LfuStore<V>(8, HOUR, clock);
     const uses = new Map<string, { uses: number; lastUse: number }>();
     let tick = 0;
@@ -123,7 +123,7 @@ describe('LfuStore', () => {
 
 describe('TtlStore', () => {
   it('drops what has expired and keeps what has not', () => {
-    const clock = new FakeCacheClock();
+    const clock = new FakeClock(1_000_000);
     const store = new TtlStore<V>(10, 1000, clock);
     store.set('a', val('a'));
     clock.advance(400);
@@ -142,7 +142,7 @@ describe('TtlStore', () => {
   });
 
   it('evicts the oldest entry when full, even one that was just read (reads do not extend a life)', () => {
-    const clock = new FakeCacheClock();
+    const clock = new FakeClock(1_000_000);
     const store = new TtlStore<V>(3, 1000, clock);
     for (const k of ['a', 'b', 'c']) store.set(k, val(k));
     expect(store.get('a')).toEqual(val('a'));
@@ -151,7 +151,7 @@ describe('TtlStore', () => {
   });
 
   it('restarts the life of a rewritten entry', () => {
-    const clock = new FakeCacheClock();
+    const clock = new FakeClock(1_000_000);
     const store = new TtlStore<V>(3, 1000, clock);
     store.set('a', val('a1'));
     clock.advance(900);
@@ -161,7 +161,7 @@ describe('TtlStore', () => {
   });
 
   it('honours a shorter lifetime given per entry', () => {
-    const clock = new FakeCacheClock();
+    const clock = new FakeClock(1_000_000);
     const store = new TtlStore<V>(3, 1000, clock);
     store.set('a', val('a'), 100);
     clock.advance(101);

@@ -1,4 +1,4 @@
-import { Clock } from '../clock';
+import { Clock } from '@app/time';
 
 interface FakeTimer {
   at: number;
@@ -8,9 +8,11 @@ interface FakeTimer {
 
 /** A clock that only moves when a test says so; due timers run in time order during advance(). */
 export class FakeClock implements Clock {
-  private time = 0;
   private nextId = 1;
   private readonly timers = new Map<number, FakeTimer>();
+
+  /** `start`: lru-cache takes a start time of 0 for "no start", so cache tests begin elsewhere. */
+  constructor(private time = 0) {}
 
   now(): number {
     return this.time;

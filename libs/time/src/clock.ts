@@ -1,8 +1,8 @@
 import { performance } from 'node:perf_hooks';
 
-/** Time as the batcher sees it; injected so that tests drive delays and deadlines by hand. */
+/** Time as the batcher and the cache see it; injected so that tests drive delays, deadlines and expiry by hand. */
 export interface Clock {
-  /** Milliseconds, monotonic; deadlines handed to the batcher are on this scale. */
+  /** Milliseconds, monotonic; deadlines and cache expiry are on this scale. */
   now(): number;
   setTimeout(fn: () => void, ms: number): unknown;
   clearTimeout(handle: unknown): void;

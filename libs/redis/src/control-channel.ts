@@ -1,7 +1,8 @@
 import { Inject, Injectable, Logger, OnApplicationShutdown, OnModuleInit } from '@nestjs/common';
 import Redis from 'ioredis';
 import { RedisConfig } from '@app/config';
-import { appRedisOptions, createRedis, REDIS } from '@app/redis';
+import { appRedisOptions, createRedis } from './redis-connection';
+import { REDIS } from './redis.module';
 import { ControlMessage, ControlMessageType } from './control-message';
 
 type Handler<T extends ControlMessageType> = (message: Extract<ControlMessage, { type: T }>) => Promise<void> | void;
