@@ -3,7 +3,7 @@
  * Run: npx ts-node --transpile-only -r tsconfig-paths/register scripts/train-iris.ts
  */
 import * as fs from 'fs';
-import { chiSquareGoodnessOfFit } from '../libs/prediction/src/drift/chi-square';
+import { chiSquareGoodnessOfFit } from '../libs/drift/src/chi-square';
 import { ModelJson, orderedModelJson } from './lib/model-json';
 import { predictClassesWithOnnx } from './lib/onnx-evaluation';
 import { round, roundedDistribution, writeFile, writeJsonFile, writeJsonLines } from './lib/output-files';

@@ -1,8 +1,8 @@
 import { cpSync, mkdirSync } from 'fs';
 import { join } from 'path';
 import request from 'supertest';
+import { ModelBatchers } from '@app/dataplane';
 import { ModelRegistry } from '@app/models';
-import { ModelBatchers } from '@app/prediction';
 import { OnnxGraphBuilder } from '../scripts/onnx/onnx-graph-builder';
 import { runOnnxDirect } from './support/direct-onnx';
 import { scrape, valueOf } from './support/metrics';

@@ -1,5 +1,5 @@
+import { ModelBatchers } from '@app/dataplane';
 import { ModelRegistry } from '@app/models';
-import { ModelBatchers } from '@app/prediction';
 import { PredictionWorkers } from '../apps/queue-processor/src/prediction-workers.service';
 import { call, dropKeys, getJob, IRIS, jobIn, JobBody, submit } from './support/jobs';
 import { waitFor } from './support/processes';
@@ -38,7 +38,7 @@ describe('jobs API (all-in-one app: the API and the queue-processor in one proce
     for (const t of [done.createdAt, done.startedAt, done.finishedAt, done.expiresAt]) expect(Number.isNaN(Date.parse(t!))).toBe(false);
     expect(Date.parse(done.startedAt!)).toBeGreaterThanOrEqual(Date.parse(done.createdAt));
     expect(Date.parse(done.finishedAt!)).toBeGreaterThanOrEqual(Date.parse(done.startedAt!));
-    // results expire after queue.removeOnCompleteSeconds (the seed's RedisExpireHuey)
+    // results expire after queue.removeOnCompleteSeconds (expiring results)
     expect(Date.parse(done.expiresAt!) - Date.parse(done.finishedAt!)).toBe(running.config.queue.removeOnCompleteSeconds * 1000);
   });
 

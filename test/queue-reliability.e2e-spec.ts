@@ -1,7 +1,7 @@
 import { Queue } from 'bullmq';
 import { randomUUID } from 'crypto';
 import { InstanceFailedError } from '@app/errors';
-import { TfServingPredictor } from '@app/prediction';
+import { TfServingAdapter } from '@app/protocols';
 import { PredictJobData, predictQueueName, toBullPriority } from '@app/queue';
 import { call, dropKeys, getJob, IRIS, jobIn, JobBody, startQueueProcessor, submit } from './support/jobs';
 import { killAll, waitFor } from './support/processes';
@@ -27,7 +27,7 @@ describe('retries (all-in-one app, real Redis)', () => {
   });
 
   it('retries a job whose first attempt fails from a transient fault (an inference instance that crashed) and completes it on the second', async () => {
-    const predictor = running.app.get(TfServingPredictor);
+    const predictor = running.app.get(TfServingAdapter);
     const real = predictor.predict.bind(predictor);
     let crashes = 1;
     const spy = jest.spyOn(predictor, 'predict').mockImplementation(async (...args) => {

@@ -1,13 +1,13 @@
 import { readFileSync } from 'fs';
 import { join } from 'path';
 import request from 'supertest';
-import { chiSquareGoodnessOfFit } from '@app/prediction';
+import { chiSquareGoodnessOfFit } from '@app/drift';
 import { holdout } from './support/holdout';
 import { RunningApp, startAllInOne } from './support/test-app';
 import { MODELS_DIR } from './support/test-config';
 
 /**
- * The seed's statistical test: 1,000 unseen requests per text model through the HTTP API. The predicted
+ * The statistical test: 1,000 unseen requests per text model through the HTTP API. The predicted
  * class distribution must match the training distribution (chi-square goodness of fit, p >= 0.01) and
  * the accuracy must be within 2 points of the hold-out accuracy the training script measured.
  */

@@ -1,6 +1,6 @@
 import * as fs from 'fs';
 import { TextFeaturesSpec, TextFeaturizer, validateTextFeaturesSpec } from '../../libs/models/src/transforms/text-features';
-import { chiSquareGoodnessOfFit, GoodnessOfFit } from '../../libs/prediction/src/drift/chi-square';
+import { chiSquareGoodnessOfFit, GoodnessOfFit } from '../../libs/drift/src/chi-square';
 import { ModelJson, orderedModelJson } from './model-json';
 import { predictClassesWithOnnx } from './onnx-evaluation';
 import { round, roundedDistribution, writeFile, writeJsonFile, writeJsonLines } from './output-files';

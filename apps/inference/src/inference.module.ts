@@ -1,9 +1,10 @@
 import { CacheModule } from '@nestjs/cache-manager';
 import { Module } from '@nestjs/common';
-import { EventLoopHealthIndicator, HealthModule, ModelsHealthIndicator, QueueBacklogHealthIndicator, RedisHealthIndicator } from '@app/health';
 import { CachingModule } from '@app/caching';
+import { ProtocolsModule } from '@app/protocols';
+import { DriftModule } from '@app/drift';
+import { EventLoopHealthIndicator, HealthModule, ModelsHealthIndicator, QueueBacklogHealthIndicator, RedisHealthIndicator } from '@app/health';
 import { ModelsModule } from '@app/models';
-import { PredictionModule } from '@app/prediction';
 import { JobQueueModule, MaintenanceModule } from '@app/queue';
 import { CacheController } from './cache/cache.controller';
 import { JobsModule } from './jobs/jobs.module';
@@ -22,7 +23,8 @@ import { V2StatusService } from './v2/v2-status.service';
 /** The HTTP API: predictions, jobs, model status and control, schedules, probes. Needs PlatformModule at the root. */
 @Module({
   imports: [
-    PredictionModule,
+    ProtocolsModule,
+    DriftModule,
     CachingModule,
     JobsModule,
     MaintenanceModule,

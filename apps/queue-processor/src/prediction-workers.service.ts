@@ -1,8 +1,8 @@
 import { BeforeApplicationShutdown, Injectable, Logger, OnApplicationBootstrap } from '@nestjs/common';
 import { Job, Worker } from 'bullmq';
 import { QueueConfig, RedisConfig } from '@app/config';
+import { ModelBatchers } from '@app/dataplane';
 import { ModelRegistry } from '@app/models';
-import { ModelBatchers } from '@app/prediction';
 import { predictQueueName, PredictJobData, PredictJobResult, QueueMetrics } from '@app/queue';
 import { bullRedisOptions, describeRedisUrl, redisOptionsFromUrl } from '@app/redis';
 import { PredictionProcessor } from './prediction.processor';

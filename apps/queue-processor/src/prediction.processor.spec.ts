@@ -1,6 +1,6 @@
 import { Job, UnrecoverableError } from 'bullmq';
 import { InstanceFailedError, InvalidInputError, ModelNotFoundError } from '@app/errors';
-import { TfServingPredictor } from '@app/prediction';
+import { TfServingAdapter } from '@app/protocols';
 import { PredictJobData, PredictJobResult, toBullPriority } from '@app/queue';
 import { PredictionProcessor } from './prediction.processor';
 
@@ -8,9 +8,9 @@ function job(data: Partial<PredictJobData> = {}, priority = 10): Job<PredictJobD
   return { data: { model: 'iris', body: { instances: [[1, 2, 3, 4]] }, ...data }, opts: { priority: toBullPriority(priority) } } as Job<PredictJobData, PredictJobResult>;
 }
 
-function processorWith(predict: TfServingPredictor['predict']) {
+function processorWith(predict: TfServingAdapter['predict']) {
   const predictor = { predict: jest.fn(predict) };
-  return { predictor, processor: new PredictionProcessor(predictor as unknown as TfServingPredictor) };
+  return { predictor, processor: new PredictionProcessor(predictor as unknown as TfServingAdapter) };
 }
 
 describe('PredictionProcessor', () => {

@@ -1,7 +1,7 @@
 import { Injectable } from '@nestjs/common';
 import { Job, UnrecoverableError } from 'bullmq';
 import { DeadlineExceededError, InvalidInputError, ModelNotFoundError } from '@app/errors';
-import { TfServingPredictor } from '@app/prediction';
+import { TfServingAdapter } from '@app/protocols';
 import { failureReason, fromBullPriority, PredictJobData, PredictJobResult } from '@app/queue';
 import { withTimeout } from '@app/time';
 
@@ -13,7 +13,7 @@ import { withTimeout } from '@app/time';
  */
 @Injectable()
 export class PredictionProcessor {
-  constructor(private readonly predictor: TfServingPredictor) {}
+  constructor(private readonly predictor: TfServingAdapter) {}
 
   async process(job: Job<PredictJobData, PredictJobResult>): Promise<PredictJobResult> {
     const { model, version, body, timeoutMs } = job.data;

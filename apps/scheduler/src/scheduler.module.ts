@@ -1,6 +1,6 @@
 import { Module } from '@nestjs/common';
+import { DriftModule } from '@app/drift';
 import { ModelRepositoryModule } from '@app/models';
-import { DriftModule } from '@app/prediction';
 import { JobQueueModule, MaintenanceModule } from '@app/queue';
 import { MaintenanceProcessor } from './maintenance.processor';
 import { MAINTENANCE_TASKS, MaintenanceTask } from './maintenance-task';

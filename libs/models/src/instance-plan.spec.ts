@@ -3,7 +3,7 @@ import { planInstances } from './instance-plan';
 const MiB = 2 ** 20;
 const model = (id: string, instances: number, bytes = MiB) => ({ id, instances, threads: 1, bytes });
 
-describe('planInstances (the seed worker rule)', () => {
+describe('planInstances (workers <= min(2 x cores + 1, RAM / model size))', () => {
   it('accepts up to 2 x cores + 1 instances in total', () => {
     const plan = planInstances([model('a@1', 3), model('b@1', 2)], { cores: 2, memoryBytes: 1024 * MiB, maxInstances: 0 });
     expect(plan.refusal).toBeUndefined();

@@ -11,7 +11,7 @@ export interface PlannedModel {
 export interface PlanLimits {
   cores: number;
   memoryBytes: number;
-  /** 0: the seed's rule, 2 x cores + 1. */
+  /** 0: the worker rule, 2 x cores + 1. */
   maxInstances: number;
 }
 
@@ -31,7 +31,7 @@ export function machineLimits(maxInstances: number): PlanLimits {
 const mib = (bytes: number) => `${(bytes / 2 ** 20).toFixed(1)} MiB`;
 
 /**
- * The seed's worker rule: no more instances in total than RAM / model size, and no more than
+ * The worker rule: no more instances in total than RAM / model size, and no more than
  * 2 x cores + 1. Each instance is a worker thread with its own session, so it costs about one model's
  * size in RAM and competes for the same cores.
  */

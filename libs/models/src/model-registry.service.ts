@@ -209,7 +209,7 @@ export class ModelRegistry implements OnModuleInit, OnApplicationShutdown {
   }
 
   /**
-   * The seed's worker rule over every version the repository asks for, logged per model; a repository
+   * The worker rule over every version the repository asks for, logged per model; a repository
    * that asks for more than the machine can hold stops the start with the reason.
    */
   private async checkPlan(): Promise<void> {

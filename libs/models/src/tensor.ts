@@ -64,3 +64,17 @@ export function fromOrtType(type: string): Datatype | undefined {
 export function formatShape(shape: readonly number[]): string {
   return `[${shape.join(',')}]`;
 }
+
+/**
+ * The shortest decimal that reads back as the same float32, as TF Serving prints it: 0.98, not
+ * 0.9800000190734863. Float32 needs at most 9 significant digits to round-trip.
+ */
+export function float32ToNumber(x: number): number {
+  if (!Number.isFinite(x) || x === 0 || Number.isInteger(x)) return x;
+  const f = Math.fround(x);
+  for (let digits = 6; digits < 9; digits++) {
+    const candidate = Number(x.toPrecision(digits));
+    if (Math.fround(candidate) === f) return candidate;
+  }
+  return Number(x.toPrecision(9));
+}

@@ -60,7 +60,7 @@ describe('job options', () => {
     expect(bullJobOptions('iris~x', {}, CONFIG).priority).toBe(toBullPriority(CONFIG.defaultPriority));
   });
 
-  it('defaults to the seed task (retries=2, retry_delay=1): 3 attempts, exponential backoff from 1 s, expiring results and failures', () => {
+  it('defaults to two retries a second apart: 3 attempts, exponential backoff from 1 s, expiring results and failures', () => {
     expect(bullJobOptions('iris~abc', { priority: 10 }, CONFIG)).toEqual({
       jobId: 'iris~abc',
       priority: 1,

@@ -51,7 +51,7 @@ export function priorityOf(options: JobRequestOptions, config: QueueConfig): num
 /**
  * BullMQ options of a prediction job. Every job gets a priority: BullMQ runs unprioritised jobs before all
  * prioritised ones, so a job without one would jump every queue. Retries back off exponentially from
- * queue.backoffMs (the seed's retries=2, retry_delay=1 with the defaults); results and failures expire.
+ * queue.backoffMs (two retries, the first after 1 s, with the defaults); results and failures expire.
  */
 export function bullJobOptions(jobId: string, options: JobRequestOptions, config: QueueConfig): JobsOptions {
   return {

@@ -1,5 +1,5 @@
 /**
- * Our priorities run 10 first (the seed's huey convention); BullMQ runs its priority 1 first and treats 0
+ * Our priorities run 10 first (higher means sooner, as most task queues read it); BullMQ runs its priority 1 first and treats 0
  * as "no priority" (plain FIFO, ahead of every prioritised job). So 10 -> 1 ... 1 -> 10, never 0.
  */
 export function toBullPriority(priority: number): number {

@@ -1,5 +1,5 @@
 /**
- * Messages fanned out to every running process of every app (the seed's "fan out" exchange), over Redis
+ * Messages fanned out to every running process of every app (a fan-out exchange), over Redis
  * pub/sub. Delivery is at most once and only to processes connected at that moment: a process that was
  * away catches up by its own periodic rescan, so these messages speed convergence up, they do not carry
  * state that exists nowhere else.

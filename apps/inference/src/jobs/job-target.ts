@@ -1,5 +1,5 @@
 import { InvalidInputError } from '@app/errors';
-import { parseVersion } from '../tfserving/predict-target';
+import { parseVersion } from '@app/protocols';
 
 export interface JobTarget {
   model: string;
@@ -8,7 +8,7 @@ export interface JobTarget {
 }
 
 /**
- * The seed's "topic" routing, reduced to what a model server needs: a job names `name` (whatever version is
+ * Topic-style routing, reduced to what a model server needs: a job names `name` (whatever version is
  * newest when it runs) or `name@version` (that version). Both go to the model's one queue.
  */
 export function parseJobTarget(name: string, version?: string): JobTarget {

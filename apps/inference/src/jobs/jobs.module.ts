@@ -2,7 +2,7 @@ import { FastifyAdapter } from '@bull-board/fastify';
 import { BullBoardModule } from '@bull-board/nestjs';
 import { Module } from '@nestjs/common';
 import { AccessModule } from '@app/access';
-import { PredictionModule } from '@app/prediction';
+import { ProtocolsModule } from '@app/protocols';
 import { JobQueueModule } from '@app/queue';
 import { JobsController } from './jobs.controller';
 import { JobsService } from './jobs.service';
@@ -14,7 +14,7 @@ import { QueueRouting } from './queue-routing.service';
  * route: queue) and the bull-board dashboard. Needs PlatformModule at the root.
  */
 @Module({
-  imports: [PredictionModule, JobQueueModule, AccessModule, BullBoardModule.forRoot({ route: QUEUE_BOARD_ROUTE, adapter: FastifyAdapter })],
+  imports: [ProtocolsModule, JobQueueModule, AccessModule, BullBoardModule.forRoot({ route: QUEUE_BOARD_ROUTE, adapter: FastifyAdapter })],
   controllers: [JobsController],
   providers: [JobsService, QueueRouting, QueueBoard],
   exports: [JobsService, QueueRouting, JobQueueModule],

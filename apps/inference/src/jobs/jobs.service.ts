@@ -1,7 +1,7 @@
 import { Injectable } from '@nestjs/common';
 import { QueueConfig } from '@app/config';
 import { ModelRegistry } from '@app/models';
-import { TfServingPredictor } from '@app/prediction';
+import { TfServingAdapter } from '@app/protocols';
 import { JobProducer, JobResults, JobStore, JobView, newJobId, splitJobRequest, SubmittedJob } from '@app/queue';
 import { JobTarget } from './job-target';
 
@@ -12,7 +12,7 @@ import { JobTarget } from './job-target';
 @Injectable()
 export class JobsService {
   constructor(
-    private readonly predictor: TfServingPredictor,
+    private readonly predictor: TfServingAdapter,
     private readonly registry: ModelRegistry,
     private readonly producer: JobProducer,
     private readonly store: JobStore,

@@ -2,9 +2,9 @@ import { CacheInterceptor, CacheTTL } from '@nestjs/cache-manager';
 import { Controller, Get, Param, UseInterceptors } from '@nestjs/common';
 import { ApiOkResponse, ApiOperation, ApiTags } from '@nestjs/swagger';
 import { RequireScope } from '@app/access';
+import { DriftReports } from '@app/drift';
 import { ModelNotFoundError } from '@app/errors';
 import { checkModelName, ModelRepository } from '@app/models';
-import { DriftReports } from '@app/prediction';
 
 const DRIFT_CACHE_MS = 5000;
 

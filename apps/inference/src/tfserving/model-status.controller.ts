@@ -2,8 +2,7 @@ import { Controller, Get, Param } from '@nestjs/common';
 import { ApiOkResponse, ApiOperation, ApiParam, ApiTags } from '@nestjs/swagger';
 import { RequireScope } from '@app/access';
 import { ModelRegistry } from '@app/models';
-import { modelMetadataBody, modelStatusBody } from './tfserving-bodies';
-import { parseVersion } from './predict-target';
+import { modelMetadataBody, modelStatusBody, parseVersion } from '@app/protocols';
 
 /** TF Serving's model status and metadata routes, and a list of the models served. */
 @ApiTags('TensorFlow Serving')

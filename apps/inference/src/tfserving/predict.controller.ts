@@ -2,13 +2,12 @@ import { Body, Controller, Headers, HttpCode, Param, Post, Res } from '@nestjs/c
 import { ApiBody, ApiHeader, ApiOkResponse, ApiOperation, ApiParam, ApiTags } from '@nestjs/swagger';
 import type { FastifyReply } from 'fastify';
 import { RequireScope } from '@app/access';
-import { TfServingPredictor } from '@app/prediction';
+import { parseVersion, splitVerb, TfServingAdapter } from '@app/protocols';
 import { CACHE_HEADER_DOC, withCacheHeader } from '../cache/cache-header';
 import { ApiErrorResponses, BODY_TOO_LARGE, RATE_LIMITED, UNKNOWN_MODEL } from '../dto/api-error-responses';
 import { PredictRequestDto, PredictResponseDto } from '../dto/predict-request.dto';
 import { JobTarget } from '../jobs/job-target';
 import { QueueRouting } from '../jobs/queue-routing.service';
-import { parseVersion, splitVerb } from './predict-target';
 
 const ApiPredictErrors = () =>
   ApiErrorResponses(
@@ -26,7 +25,7 @@ const ApiPredictErrors = () =>
 @ApiHeader({ name: 'Prefer', required: false, description: '`respond-async`: queue the prediction as a job instead (202, Location: /v1/jobs/{id})' })
 export class PredictController {
   constructor(
-    private readonly predictor: TfServingPredictor,
+    private readonly predictor: TfServingAdapter,
     private readonly queueRouting: QueueRouting,
   ) {}
 

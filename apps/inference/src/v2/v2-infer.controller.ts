@@ -3,11 +3,9 @@ import { ApiBody, ApiHeader, ApiOkResponse, ApiOperation, ApiParam, ApiTags } fr
 import type { FastifyReply } from 'fastify';
 import { RequireScope } from '@app/access';
 import { InvalidInputError } from '@app/errors';
-import { splitV2BinaryBody, V2InferResponse } from '@app/models';
-import { V2Predictor } from '@app/prediction';
+import { parseVersion, splitV2BinaryBody, V2Adapter, V2InferResponse } from '@app/protocols';
 import { CACHE_HEADER_DOC, withCacheHeader } from '../cache/cache-header';
 import { ApiErrorResponses, BODY_TOO_LARGE, RATE_LIMITED, UNKNOWN_MODEL } from '../dto/api-error-responses';
-import { parseVersion } from '../tfserving/predict-target';
 import { V2InferRequestDto, V2InferResponseDto } from './v2.dto';
 
 const ERRORS = ApiErrorResponses(
@@ -55,7 +53,7 @@ function ApiInferDocs(): MethodDecorator {
 @ApiTags('KServe V2')
 @Controller('v2/models')
 export class V2InferController {
-  constructor(private readonly predictor: V2Predictor) {}
+  constructor(private readonly predictor: V2Adapter) {}
 
   @Post(':name/infer')
   @HttpCode(200)

@@ -1,8 +1,8 @@
 import { Inject, Injectable } from '@nestjs/common';
 import { ModelNotFoundError } from '@app/errors';
 import { READINESS_CHECKS, ReadinessCheck } from '@app/health';
-import { metadataTensor, ModelRegistry, V2MetadataTensor, v2OutputSpecs } from '@app/models';
-import { isLabelled } from '@app/prediction';
+import { ModelRegistry } from '@app/models';
+import { isLabelled, metadataTensor, V2MetadataTensor, v2OutputSpecs } from '@app/protocols';
 import { serverVersion } from './server-version';
 
 /** Extensions of the protocol this server implements, as Triton names them. */

@@ -1,5 +1,5 @@
 import { Injectable } from '@nestjs/common';
-import { DriftReports } from '@app/prediction';
+import { DriftReports } from '@app/drift';
 import { MaintenanceTask, modelsOption } from '../maintenance-task';
 
 /** A drift report for every model with a reference distribution (or the named ones). */

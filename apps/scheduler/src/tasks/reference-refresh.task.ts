@@ -4,7 +4,7 @@ import { ControlChannel } from '@app/redis';
 import { MaintenanceTask, modelsOption } from '../maintenance-task';
 
 /**
- * The seed's periodic data refresh: every serving process re-reads what its models take from files
+ * A periodic data refresh: every serving process re-reads what its models take from files
  * besides the graph (labels files, model.json's reference statistics) and swaps them in atomically.
  */
 @Injectable()

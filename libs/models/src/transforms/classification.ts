@@ -1,6 +1,5 @@
 import { InternalError } from '@app/errors';
-import { HostTensor } from '../tensor';
-import { float32ToNumber } from '../codecs/json-tensor';
+import { float32ToNumber, HostTensor } from '../tensor';
 
 /** The classification form of one instance, as the design page defines it. */
 export interface Classification {

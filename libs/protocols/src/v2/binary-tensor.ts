@@ -1,4 +1,4 @@
-import { HostTensor, NumericArray } from '../tensor';
+import { HostTensor, NumericArray } from '@app/models';
 
 /**
  * A tensor's bytes as the binary tensor data extension lays them out: little-endian, row-major, no

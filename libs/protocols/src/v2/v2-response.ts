@@ -1,6 +1,6 @@
-import { HostTensor, TensorMap, TensorSpec } from '../tensor';
+import { HostTensor, TensorMap, TensorSpec } from '@app/models';
 import { binaryTensorBytes } from './binary-tensor';
-import { flatToJson } from './json-tensor';
+import { flatToJson } from '../json/json-tensor';
 
 /**
  * The extra output a model with labels answers on V2: the top label of each row, as BYTES of shape [rows].

@@ -1,7 +1,7 @@
 import { ServerConfig } from '@app/config';
-import { ModelVersion, TensorMap } from '@app/models';
-import { Prediction, PredictionService, PredictOptions } from './prediction.service';
-import { V2Predictor } from './v2-predictor';
+import { DataPlane, InferRequest, InferResult } from '@app/dataplane';
+import { ModelVersion } from '@app/models';
+import { V2Adapter } from './v2-adapter';
 
 const SERVER_TIMEOUT_MS = 30_000;
 
@@ -16,18 +16,19 @@ function servable(labels?: string[]): ModelVersion {
   } as unknown as ModelVersion;
 }
 
-function harness(version: ModelVersion, extra: Partial<Prediction> = {}) {
-  const calls: { rows: number; options: PredictOptions; inputs: TensorMap }[] = [];
-  const predictions = {
-    resolve: () => version,
-    predict: async (s: ModelVersion, inputs: TensorMap, rows: number, options: PredictOptions): Promise<Prediction> => {
-      calls.push({ rows, options, inputs });
+function harness(version: ModelVersion, extra: Partial<InferResult> = {}) {
+  const calls: InferRequest[] = [];
+  const dataplane = {
+    model: () => version,
+    infer: async (request: InferRequest): Promise<InferResult> => {
+      calls.push(request);
+      const { rows } = request;
       const outputs = { probabilities: { datatype: 'FP32' as const, dims: [rows, 3], data: new Float32Array(rows * 3).fill(0.5) } };
       const classifications = version.labels ? Array.from({ length: rows }, () => ({ label: 'setosa', score: 0.5, probabilities: {} })) : undefined;
-      return { servable: s, outputs, classifications, ...extra };
+      return { request, outputs, classifications, ...extra };
     },
-  } as unknown as PredictionService;
-  const predictor = new V2Predictor(predictions, { requestTimeoutMs: SERVER_TIMEOUT_MS } as ServerConfig);
+  } as unknown as DataPlane;
+  const predictor = new V2Adapter(dataplane, { requestTimeoutMs: SERVER_TIMEOUT_MS } as ServerConfig);
   return { predictor, calls };
 }
 
@@ -36,12 +37,12 @@ const body = (extra: Record<string, unknown> = {}) => ({
   ...extra,
 });
 
-describe('V2Predictor', () => {
+describe('V2Adapter', () => {
   it('predicts the decoded rows and answers every output plus the top label of each row', async () => {
     const { predictor, calls } = harness(servable(['setosa', 'versicolor', 'virginica']));
     const answer = await predictor.infer('iris', undefined, body({ id: '7' }));
     expect(calls[0].rows).toBe(2);
-    expect(calls[0].options.timeoutMs).toBeUndefined();
+    expect(calls[0].timeoutMs).toBeUndefined();
     expect(answer.body.model_name).toBe('iris');
     expect(answer.body.model_version).toBe('2');
     expect(answer.body.id).toBe('7');
@@ -60,7 +61,7 @@ describe('V2Predictor', () => {
     const { predictor, calls } = harness(servable(['a', 'b', 'c']));
     await predictor.infer('iris', undefined, body({ parameters: { timeout: 1500 } }));
     await predictor.infer('iris', undefined, body({ parameters: { timeout: 3_600_000_000 } }));
-    expect(calls.map((c) => c.options.timeoutMs)).toEqual([1.5, SERVER_TIMEOUT_MS]);
+    expect(calls.map((c) => c.timeoutMs)).toEqual([1.5, SERVER_TIMEOUT_MS]);
   });
 
   it('reports how the prediction cache served the request when the prediction path says so', async () => {

@@ -1,5 +1,5 @@
 import { InvalidInputError } from '@app/errors';
-import { Datatype, TensorData } from '../tensor';
+import { Datatype, TensorData } from '@app/models';
 
 const INT_RANGES: Partial<Record<Datatype, [number, number]>> = {
   UINT8: [0, 255],

@@ -1,6 +1,6 @@
 import { InvalidInputError } from '@app/errors';
-import { allocate, elementCount, formatShape, HostTensor, TensorMap, TensorSpec } from '../tensor';
-import { fillNested, shapeOf } from './nested-list';
+import { allocate, elementCount, formatShape, HostTensor, TensorMap, TensorSpec } from '@app/models';
+import { fillNested, shapeOf } from '../json/nested-list';
 
 /** A request body decoded against a model's public inputs; `rows` is the batch size it asks for. */
 export interface DecodedRequest {

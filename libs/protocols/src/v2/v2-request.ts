@@ -1,7 +1,7 @@
 import { InvalidInputError } from '@app/errors';
-import { allocate, DATATYPES, Datatype, elementCount, formatShape, HostTensor, TensorData, TensorMap, TensorSpec } from '../tensor';
-import { writeElement } from './element-writer';
-import { fillNested } from './nested-list';
+import { allocate, DATATYPES, Datatype, elementCount, formatShape, HostTensor, TensorData, TensorMap, TensorSpec } from '@app/models';
+import { writeElement } from '../json/element-writer';
+import { fillNested } from '../json/nested-list';
 
 /** A parameter value of the protocol: `$parameter = $string : $string | $number | $boolean`. */
 export type V2ParameterValue = string | number | boolean;

@@ -1,5 +1,5 @@
 import { InvalidInputError } from '@app/errors';
-import { TensorSpec } from '../tensor';
+import { TensorSpec } from '@app/models';
 import { decodeV2Request, splitV2BinaryBody, V2Target } from './v2-request';
 
 const IRIS: V2Target = { inputs: [{ name: 'features', datatype: 'FP32', shape: [-1, 4] }], outputs: ['probabilities', 'label'] };

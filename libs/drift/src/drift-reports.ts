@@ -3,8 +3,8 @@ import Redis from 'ioredis';
 import { DriftConfig, RedisConfig } from '@app/config';
 import { InvalidInputError } from '@app/errors';
 import { MetricsService } from '@app/metrics';
-import { REDIS } from '@app/redis';
 import { ModelRepository } from '@app/models';
+import { REDIS } from '@app/redis';
 import { compareWithReference, DistributionComparison } from './drift-statistics';
 import { PredictionWindow } from './prediction-window';
 

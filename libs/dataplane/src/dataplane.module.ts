@@ -1,14 +1,13 @@
 import { Module } from '@nestjs/common';
 import { BatchingModule } from '@app/batching';
 import { CachingModule } from '@app/caching';
+import { DriftModule } from '@app/drift';
 import { ModelsModule } from '@app/models';
-import { DriftModule } from './drift/drift.module';
+import { DataPlane } from './dataplane.service';
+import { DriftObserver, INFER_OBSERVERS, InferObserver } from './infer-observer';
 import { ModelBatchers } from './model-batchers';
 import { ModelControlListener } from './model-control.listener';
 import { ModelMetrics } from './model-metrics';
-import { PredictionService } from './prediction.service';
-import { TfServingPredictor } from './tfserving-predictor';
-import { V2Predictor } from './v2-predictor';
 
 @Module({
   imports: [ModelsModule, BatchingModule, CachingModule, DriftModule],
@@ -16,10 +15,10 @@ import { V2Predictor } from './v2-predictor';
     ModelBatchers,
     ModelControlListener,
     ModelMetrics,
-    PredictionService,
-    TfServingPredictor,
-    V2Predictor,
+    DataPlane,
+    DriftObserver,
+    { provide: INFER_OBSERVERS, useFactory: (...observers: InferObserver[]) => observers, inject: [DriftObserver] },
   ],
-  exports: [PredictionService, TfServingPredictor, V2Predictor, ModelBatchers, ModelsModule, DriftModule],
+  exports: [DataPlane, ModelBatchers, ModelsModule],
 })
-export class PredictionModule {}
+export class DataPlaneModule {}

@@ -1,5 +1,6 @@
-import { decodeTfServingRequest, TensorSpec } from '@app/models';
-import { entryPrefix, rowKeys, versionPrefix, wholeKey } from './row-key';
+import { entryPrefix, rowKeys, versionPrefix, wholeKey } from '@app/caching';
+import { TensorSpec } from '@app/models';
+import { decodeTfServingRequest } from './tfserving-request';
 
 const IRIS: TensorSpec[] = [{ name: 'features', datatype: 'FP32', shape: [-1, 4] }];
 const TWO_INPUTS: TensorSpec[] = [
@@ -14,7 +15,7 @@ function keysOf(json: string, inputs = IRIS): string[] {
   return rowKeys(PREFIX, decoded.tensors, decoded.rows);
 }
 
-describe('cache keys', () => {
+describe('cache keys of decoded :predict bodies', () => {
   it('start with the model name and version', () => {
     const [key] = keysOf('{"instances": [[5.1, 3.5, 1.4, 0.2]]}');
     expect(key.startsWith('iris@1:')).toBe(true);

@@ -1,5 +1,5 @@
 import { InvalidInputError } from '@app/errors';
-import { Datatype, TensorData } from '../tensor';
+import { Datatype, TensorData } from '@app/models';
 import { writeElement } from './element-writer';
 
 /**

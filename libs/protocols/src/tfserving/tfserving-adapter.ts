@@ -1,8 +1,10 @@
 import { Injectable } from '@nestjs/common';
 import type { CacheOutcome } from '@app/caching';
+import { DataPlane, InferProtocol, InferResult } from '@app/dataplane';
 import { InvalidInputError } from '@app/errors';
-import { decodeTfServingRequest, ModelVersion, rowToJson, tensorToJson } from '@app/models';
-import { Prediction, PredictionService, PredictOptions } from './prediction.service';
+import { ModelVersion } from '@app/models';
+import { rowToJson, tensorToJson } from '../json/json-tensor';
+import { decodeTfServingRequest } from './tfserving-request';
 
 export interface TfServingAnswer {
   /** `{"predictions": [...]}` or `{"outputs": ...}`, as TF Serving answers. */
@@ -13,25 +15,40 @@ export interface TfServingAnswer {
   cache?: CacheOutcome;
 }
 
+export interface TfServingOptions {
+  protocol?: InferProtocol;
+  /** 1..10, 10 first (queued jobs). */
+  priority?: number;
+  /** Milliseconds; the server's requestTimeoutMs by default. */
+  timeoutMs?: number;
+}
+
 /** modelgate's extension fields in a :predict body; TF Serving clients never send them. */
 const EXTRA_FIELDS = ['top_k'];
 
-/** TF Serving's REST :predict on top of the prediction path: decode the body, predict, encode the answer. */
+/** TF Serving's REST :predict body (row or columnar) on the data plane: decode, infer, encode. */
 @Injectable()
-export class TfServingPredictor {
-  constructor(private readonly predictions: PredictionService) {}
+export class TfServingAdapter {
+  constructor(private readonly dataplane: DataPlane) {}
 
-  async predict(name: string, version: number | undefined, body: unknown, options: PredictOptions = {}): Promise<TfServingAnswer> {
-    const servable = this.predictions.resolve(name, version);
+  async predict(name: string, version: number | undefined, body: unknown, options: TfServingOptions = {}): Promise<TfServingAnswer> {
+    const servable = this.dataplane.model(name, version);
     const decoded = decodeTfServingRequest(body, servable.signature.inputs, EXTRA_FIELDS);
-    const topK = topKOf(body as Record<string, unknown>);
-    const prediction = await this.predictions.predict(servable, decoded.tensors, decoded.rows, { ...options, topK: topK ?? options.topK });
-    return { body: encode(prediction, decoded.format), model: servable.name, version: servable.version, cache: prediction.cache };
+    const result = await this.dataplane.infer({
+      servable,
+      inputs: decoded.tensors,
+      rows: decoded.rows,
+      protocol: options.protocol ?? 'tfserving',
+      priority: options.priority,
+      timeoutMs: options.timeoutMs,
+      topK: topKOf(body as Record<string, unknown>),
+    });
+    return { body: encode(result, decoded.format), model: servable.name, version: servable.version, cache: result.cache };
   }
 
   /** Checks a body against the model's signature without running it (the jobs API, at submit time). */
   check(name: string, version: number | undefined, body: unknown): ModelVersion {
-    const servable = this.predictions.resolve(name, version);
+    const servable = this.dataplane.model(name, version);
     decodeTfServingRequest(body, servable.signature.inputs, EXTRA_FIELDS);
     topKOf(body as Record<string, unknown>);
     return servable;
@@ -45,11 +62,11 @@ function topKOf(body: Record<string, unknown>): number | undefined {
   return k;
 }
 
-function encode(prediction: Prediction, format: 'row' | 'columnar'): Record<string, unknown> {
+function encode(result: InferResult, format: 'row' | 'columnar'): Record<string, unknown> {
   const key = format === 'row' ? 'predictions' : 'outputs';
-  if (prediction.classifications) return { [key]: prediction.classifications };
-  const names = prediction.servable.signature.outputs.map((o) => o.name);
-  const { outputs } = prediction;
+  if (result.classifications) return { [key]: result.classifications };
+  const names = result.request.servable.signature.outputs.map((o) => o.name);
+  const { outputs } = result;
   if (format === 'columnar') {
     if (names.length === 1) return { outputs: tensorToJson(outputs[names[0]]) };
     return { outputs: Object.fromEntries(names.map((n) => [n, tensorToJson(outputs[n])])) };

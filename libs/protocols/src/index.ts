@@ -1,0 +1,14 @@
+export { ProtocolsModule } from './protocols.module';
+export { rowToJson, tensorToJson, flatToJson } from './json/json-tensor';
+export { TfServingAdapter } from './tfserving/tfserving-adapter';
+export type { TfServingAnswer, TfServingOptions } from './tfserving/tfserving-adapter';
+export { decodeTfServingRequest } from './tfserving/tfserving-request';
+export type { DecodedRequest } from './tfserving/tfserving-request';
+export { modelMetadataBody, modelStatusBody } from './tfserving/tfserving-status';
+export { parseVersion, splitVerb } from './tfserving/predict-target';
+export { V2Adapter, v2OutputNames, v2AnswerTensors, isLabelled } from './v2/v2-adapter';
+export type { V2Answer } from './v2/v2-adapter';
+export { decodeV2Request, splitV2BinaryBody } from './v2/v2-request';
+export type { V2DecodedRequest, V2Parameters, V2ParameterValue, V2Target } from './v2/v2-request';
+export { encodeV2Response, labelTensor, LABEL_OUTPUT, metadataTensor, v2OutputSpecs } from './v2/v2-response';
+export type { V2EncodedResponse, V2InferResponse, V2MetadataTensor, V2ResponseOutput, V2ResponseParts } from './v2/v2-response';
