@@ -4,6 +4,8 @@ export { ModelRegistry } from './model-registry.service';
 export type { ModelStatus, VersionStatus } from './model-registry.service';
 export { ModelRepository, MODEL_NAME_PATTERN, checkModelName } from './repository/model-repository';
 export { ModelVersion } from './model-version';
+export { MODEL_RUNTIME } from './runtime/model-runtime';
+export type { ModelRuntime, InstancePool, InstancesOptions, InstancesMetadata } from './runtime/model-runtime';
 export type { VersionState, ServingPlan } from './model-version';
 export type { ModelConfig, ClassificationSpec, ModelReference, VersionPolicy } from './model-config';
 export type { ModelSignature } from './signature';

@@ -2,7 +2,7 @@ import { ModelLoadError } from '@app/errors';
 import { contentHash } from './content-hash';
 import { ModelFiles, ModelRepository, VersionFiles } from './repository/model-repository';
 import { ModelVersion } from './model-version';
-import { SessionPool } from './runtime/session-pool';
+import { InstanceEvent, InstancePool, ModelRuntime } from './runtime/model-runtime';
 import { deriveSignature } from './signature';
 import { allocate, elementCount, TensorMap, TensorSpec } from './tensor';
 
@@ -13,12 +13,13 @@ export interface LoadDefaults {
 }
 
 export interface LoadHooks {
-  onInstanceEvent?: (event: { kind: string; message: string }) => void;
+  onInstanceEvent?: (event: InstanceEvent) => void;
   onWarning?: (message: string) => void;
 }
 
 /** Starts a version's instances, checks its signature and labels, warms it up. Throws ModelLoadError. */
 export async function loadModelVersion(
+  runtime: ModelRuntime,
   repository: ModelRepository,
   files: ModelFiles,
   version: VersionFiles,
@@ -32,9 +33,9 @@ export async function loadModelVersion(
   // Hashed while the instances start; awaited below, where a failure also closes the pool.
   const hashing = contentHash(version.modelPath, config);
   hashing.catch(() => undefined);
-  let pool: SessionPool;
+  let pool: InstancePool;
   try {
-    pool = await SessionPool.start({
+    pool = await runtime.start({
       modelPath: version.modelPath,
       instances,
       threads,

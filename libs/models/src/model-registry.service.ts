@@ -1,10 +1,11 @@
-import { Injectable, Logger, OnApplicationShutdown, OnModuleInit } from '@nestjs/common';
+import { Inject, Injectable, Logger, OnApplicationShutdown, OnModuleInit } from '@nestjs/common';
 import { ModelsConfig } from '@app/config';
 import { ModelLoadError, ModelNotFoundError, ModelNotReadyError } from '@app/errors';
 import { loadModelVersion, readLabels } from './model-loader';
 import { planRepository, refusalToLoad } from './repository-plan';
 import { ModelVersion, VersionState } from './model-version';
 import { ModelFiles, ModelRepository } from './repository/model-repository';
+import { MODEL_RUNTIME, ModelRuntime } from './runtime/model-runtime';
 import { selectVersions } from './version-policy';
 
 export interface VersionStatus {
@@ -63,6 +64,7 @@ export class ModelRegistry implements OnModuleInit, OnApplicationShutdown {
   constructor(
     readonly repository: ModelRepository,
     private readonly config: ModelsConfig,
+    @Inject(MODEL_RUNTIME) private readonly runtime: ModelRuntime,
   ) {}
 
   /** Runs before a version's instances close: the batcher above drains it here. */
@@ -274,6 +276,7 @@ export class ModelRegistry implements OnModuleInit, OnApplicationShutdown {
       const refusal = refusalToLoad(this.available().filter((s) => s !== replacing), files, vf, this.config);
       if (refusal) throw new ModelLoadError(`${entry.name}@${record.version} not loaded: ${refusal}`);
       const servable = await loadModelVersion(
+        this.runtime,
         this.repository,
         files,
         vf,

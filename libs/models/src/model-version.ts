@@ -1,6 +1,6 @@
 import { ModelConfig, ModelReference } from './model-config';
 import { ModelSignature } from './signature';
-import { SessionPool } from './runtime/session-pool';
+import { InstancePool } from './runtime/model-runtime';
 import { TensorMap } from './tensor';
 import { Preprocessor } from './transforms/preprocess';
 import { classify, Classification } from './transforms/classification';
@@ -36,7 +36,7 @@ export class ModelVersion {
     readonly version: number,
     readonly config: ModelConfig,
     readonly signature: ModelSignature,
-    readonly pool: SessionPool,
+    readonly pool: InstancePool,
     readonly plan: ServingPlan,
     /** Size of the model file: what one instance costs in RAM, roughly. */
     readonly bytes: number,

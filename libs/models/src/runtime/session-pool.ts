@@ -3,20 +3,8 @@ import { join } from 'path';
 import { Worker } from 'worker_threads';
 import { InstanceFailedError, InternalError, ModelLoadError, ModelNotReadyError } from '@app/errors';
 import { HostTensor, TensorMap, fromOrtType, toOrtType } from '../tensor';
-import type { RunMessage, SessionWorkerData, ValueInfo, WorkerReply, WorkerTensor } from './worker-protocol';
-
-export interface SessionPoolOptions extends SessionWorkerData {
-  instances: number;
-  /** Called when an instance dies and is replaced, or cannot be; the pool keeps serving with the rest. */
-  onInstanceEvent?: (event: { kind: 'crashed' | 'replaced' | 'replace-failed'; message: string }) => void;
-}
-
-export interface PoolMetadata {
-  inputs: ValueInfo[];
-  outputs: ValueInfo[];
-  provider: string;
-  warning?: string;
-}
+import type { InstancePool, InstancesMetadata, InstancesOptions } from './model-runtime';
+import type { RunMessage, SessionWorkerData, WorkerReply, WorkerTensor } from './worker-protocol';
 
 interface Job {
   message: RunMessage;
@@ -42,7 +30,7 @@ function workerEntry(): { file: string; execArgv: string[] } {
  * idle instance or waits in FIFO order; the batcher above keeps at most `instances` batches in flight, so
  * the wait is short. Tensors cross threads as transferred ArrayBuffers, not copies.
  */
-export class SessionPool {
+export class SessionPool implements InstancePool {
   private readonly idle: Instance[] = [];
   private readonly all = new Set<Instance>();
   private readonly waiting: Job[] = [];
@@ -51,11 +39,11 @@ export class SessionPool {
   private drained?: () => void;
 
   private constructor(
-    private readonly options: SessionPoolOptions,
-    readonly metadata: PoolMetadata,
+    private readonly options: InstancesOptions,
+    readonly metadata: InstancesMetadata,
   ) {}
 
-  static async start(options: SessionPoolOptions): Promise<SessionPool> {
+  static async start(options: InstancesOptions): Promise<SessionPool> {
     const started = await Promise.allSettled(Array.from({ length: options.instances }, () => spawn(options)));
     const failed = started.find((s): s is PromiseRejectedResult => s.status === 'rejected');
     if (failed) {
@@ -160,7 +148,7 @@ export class SessionPool {
 
 interface Spawned {
   worker: Worker;
-  metadata: PoolMetadata;
+  metadata: InstancesMetadata;
 }
 
 function spawn(options: SessionWorkerData): Promise<Spawned> {
