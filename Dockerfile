@@ -8,6 +8,7 @@ COPY tsconfig.json tsconfig.build.json nest-cli.json ./
 COPY src ./src
 COPY apps ./apps
 COPY libs ./libs
+COPY scripts/copy-build-assets.js ./scripts/
 RUN npm run build && npm prune --omit=dev
 
 FROM node:20-bookworm-slim
@@ -21,5 +22,6 @@ COPY config ./config
 COPY models ./models
 RUN mkdir -p logs && chown -R node:node /app
 USER node
-EXPOSE 8080 8081 8082
+# HTTP, KServe V2 gRPC, and the probes of the queue-processor and scheduler run alone
+EXPOSE 8080 8081 8082 8083
 CMD ["node", "dist/src/main.js"]

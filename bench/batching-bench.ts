@@ -1,13 +1,16 @@
 /**
  * `npm run bench`: the mlp-bench model (784-2048-2048-10) over HTTP on loopback, one row per request, at
  * concurrency 1, 8, 64 and 256, with batching off and each policy on; the raw in-process session.run
- * limit measured in the same run; a cached case (hit path against miss path). Writes
- * bench/results/batching.json and bench/results/batching.svg.
+ * limit measured in the same run; a cached case (hit path against miss path); the protocols at c=64 (TF
+ * Serving JSON, V2 binary, V2 gRPC unary and streamed, raw tensors) against a bare grpc-js server's limit
+ * in the same run. Writes bench/results/batching.json and bench/results/batching.svg.
  */
 import { cpSync, mkdirSync, mkdtempSync, writeFileSync } from 'fs';
 import { cpus, tmpdir, totalmem } from 'os';
 import { join } from 'path';
 import { buildMlpBench } from '../scripts/build-mlp-bench';
+import { startBareGrpcServer } from './lib/bare-grpc-server';
+import { driveGrpcStream, driveGrpcUnary, encodeInferRequest } from './lib/grpc-load';
 import { drive, driveSequential, LoadResult } from './lib/http-load';
 import { measureRawLimit, RawPoint } from './lib/raw-limit';
 import { ROOT, startServer } from './lib/server-process';
@@ -90,11 +93,43 @@ export async function runBatchingBench(options: BatchingBenchOptions): Promise<v
       const binaryOut = Buffer.concat([Buffer.from(headerOut), Buffer.from(Float32Array.from(row(1)).buffer)]);
       const binaryOutHeaders = { ...binaryHeaders, 'inference-header-content-length': String(Buffer.byteLength(headerOut)) };
       variants['aimd, access log off, V2 binary body and answer'] = await drive(v2, binaryOut, 64, options.seconds, binaryOutHeaders);
+      // KServe V2 over gRPC with raw tensor contents, as Triton's clients and perf_analyzer send them.
+      const grpcRequest = encodeInferRequest({
+        model_name: 'mlp-bench',
+        inputs: [{ name: 'input', datatype: 'FP32', shape: [1, 784] }],
+        raw_input_contents: [Buffer.from(Float32Array.from(row(1)).buffer)],
+      });
+      await driveGrpcUnary(server.grpcAddress, grpcRequest, 64, 2);
+      variants['aimd, access log off, gRPC ModelInfer (raw)'] = await driveGrpcUnary(server.grpcAddress, grpcRequest, 64, options.seconds);
+      variants['aimd, access log off, gRPC ModelStreamInfer (raw)'] = await driveGrpcStream(server.grpcAddress, grpcRequest, 64, options.seconds);
       for (const [name, r] of Object.entries(variants)) {
         console.log(`${name}, c=64: ${Math.round(r.throughput)} req/s (${((100 * r.throughput) / limit).toFixed(1)}% of raw limit), p50 ${r.p50Ms} ms, p99 ${r.p99Ms} ms, non-2xx ${r.non2xx}`);
       }
     } finally {
       await server.stop();
+    }
+  }
+
+  // The gRPC limit in Node on this machine, in the same run: a bare @grpc/grpc-js server that decodes the
+  // same ModelInferRequest and answers a fixed ModelInferResponse, driven by the same client.
+  const grpcLimit: Record<string, LoadResult> = {};
+  {
+    const bare = await startBareGrpcServer();
+    try {
+      const grpcRequest = encodeInferRequest({
+        model_name: 'mlp-bench',
+        inputs: [{ name: 'input', datatype: 'FP32', shape: [1, 784] }],
+        raw_input_contents: [Buffer.from(Float32Array.from(row(1)).buffer)],
+      });
+      await driveGrpcUnary(bare.address, grpcRequest, 64, 2);
+      grpcLimit.unary = await driveGrpcUnary(bare.address, grpcRequest, 64, options.seconds);
+      grpcLimit.stream = await driveGrpcStream(bare.address, grpcRequest, 64, options.seconds);
+      for (const [name, r] of Object.entries(grpcLimit)) console.log(`bare grpc-js ${name.padEnd(6)} c=64: ${Math.round(r.throughput)} calls/s, p50 ${r.p50Ms} ms, p99 ${r.p99Ms} ms`);
+      const unary = variants['aimd, access log off, gRPC ModelInfer (raw)'];
+      const stream = variants['aimd, access log off, gRPC ModelStreamInfer (raw)'];
+      console.log(`gRPC ModelInfer: ${(unary.throughput / grpcLimit.unary.throughput).toFixed(2)}x the bare unary limit; ModelStreamInfer ${(stream.throughput / grpcLimit.stream.throughput).toFixed(2)}x the bare stream limit`);
+    } finally {
+      await bare.stop();
     }
   }
 
@@ -146,6 +181,7 @@ export async function runBatchingBench(options: BatchingBenchOptions): Promise<v
     concurrencies: CONCURRENCIES,
     runs,
     variants,
+    grpcLimit,
     cached,
     summary,
   };
@@ -158,11 +194,25 @@ export async function runBatchingBench(options: BatchingBenchOptions): Promise<v
     [
       { title: 'Throughput (2xx per second)', unit: 'req/s', groups, series, values: pick((r) => r.throughput) },
       { title: 'Latency: bar p99, tick p50 (log scale)', unit: 'ms', groups, series, values: pick((r) => r.p99Ms), marks: pick((r) => r.p50Ms), markLabel: 'p50', log: true },
+      protocolPanel(variants, grpcLimit),
     ],
     `cache hit ${Math.round(cached.hit.throughput)} req/s vs miss ${Math.round(cached.miss.throughput)} req/s at c=64`,
   );
   writeFileSync(join(out, 'batching.svg'), svg);
   console.log(`wrote ${join(out, 'batching.json')} and ${join(out, 'batching.svg')}`);
+}
+
+/** Requests per second at c=64 by protocol (aimd, access log off), beside the bare grpc-js limit. */
+function protocolPanel(variants: Record<string, LoadResult>, grpcLimit: Record<string, LoadResult>) {
+  const bars: [string, number][] = [
+    ['REST JSON', variants['aimd, access log off'].throughput],
+    ['V2 binary', variants['aimd, access log off, V2 binary body and answer'].throughput],
+    ['gRPC unary', variants['aimd, access log off, gRPC ModelInfer (raw)'].throughput],
+    ['gRPC stream', variants['aimd, access log off, gRPC ModelStreamInfer (raw)'].throughput],
+    ['bare gRPC unary', grpcLimit.unary.throughput],
+    ['bare gRPC stream', grpcLimit.stream.throughput],
+  ];
+  return { title: 'Protocols at c=64 (aimd, access log off) and the bare grpc-js limit', unit: 'req/s', groups: ['c=64'], series: bars.map((b) => b[0]), values: [bars.map((b) => b[1])] };
 }
 
 /**

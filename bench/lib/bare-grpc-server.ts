@@ -34,11 +34,13 @@ function answer(request: InferRequest) {
 }
 
 export function serveBare(port: number): Promise<{ server: grpc.Server; address: string }> {
-  const { inference } = grpc.loadPackageDefinition(grpcDefinition()) as unknown as { inference: { GRPCInferenceService: grpc.ServiceClientConstructor } };
+  type Loaded = { inference: { GRPCInferenceService: grpc.ServiceClientConstructor } };
+  const { inference } = grpc.loadPackageDefinition(grpcDefinition()) as unknown as Loaded;
   const server = new grpc.Server(CHANNEL_OPTIONS);
   // The other RPCs are left out: grpc-js answers them UNIMPLEMENTED.
   server.addService(inference.GRPCInferenceService.service, {
-    ModelInfer: (call: grpc.ServerUnaryCall<InferRequest, unknown>, callback: grpc.sendUnaryData<unknown>) => callback(null, answer(call.request)),
+    ModelInfer: (call: grpc.ServerUnaryCall<InferRequest, unknown>, callback: grpc.sendUnaryData<unknown>) =>
+      callback(null, answer(call.request)),
     ModelStreamInfer: (call: grpc.ServerDuplexStream<InferRequest, unknown>) => {
       call.on('data', (request: InferRequest) => call.write({ infer_response: answer(request) }));
       call.on('end', () => call.end());
@@ -59,7 +61,7 @@ export interface BareGrpcServer {
 
 /** This script as its own process, so that the load generator does not share the server's event loop. */
 export async function startBareGrpcServer(): Promise<BareGrpcServer> {
-  const child = spawn(process.execPath, ['-r', 'ts-node/register/transpile-only', join(ROOT, 'bench/lib/bare-grpc-server.ts'), '0'], {
+  const child = spawn(process.execPath, ['-r', 'ts-node/register/transpile-only', '-r', 'tsconfig-paths/register', join(ROOT, 'bench/lib/bare-grpc-server.ts'), '0'], {
     cwd: ROOT,
     stdio: ['ignore', 'pipe', 'pipe'],
   });

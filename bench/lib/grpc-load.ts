@@ -1,23 +1,19 @@
 import * as grpc from '@grpc/grpc-js';
 import * as protoLoader from '@grpc/proto-loader';
-import { join } from 'path';
+import { INFERENCE_SERVICE as SERVICE, inferenceProtoDefinition } from '@app/protocols';
 import { LoadResult } from './http-load';
-import { ROOT } from './server-process';
 
-export const GRPC_PROTO_DIR = join(ROOT, 'libs/protocols/src/v2/grpc/proto');
-export const PROTO_OPTIONS: protoLoader.Options = { keepCase: true, longs: String, enums: String, defaults: true, oneofs: true, includeDirs: [GRPC_PROTO_DIR] };
-const SERVICE = 'inference.GRPCInferenceService';
 const INFER = `/${SERVICE}/ModelInfer`;
 const STREAM = `/${SERVICE}/ModelStreamInfer`;
 // What tritonclient.grpc sets on its channel: no message size limit in practice (INT32_MAX).
-export const CHANNEL_OPTIONS: grpc.ChannelOptions = { 'grpc.max_send_message_length': 2 ** 31 - 1, 'grpc.max_receive_message_length': 2 ** 31 - 1 };
+export const CHANNEL_OPTIONS: grpc.ChannelOptions = {
+  'grpc.max_send_message_length': 2 ** 31 - 1,
+  'grpc.max_receive_message_length': 2 ** 31 - 1,
+};
 const CALL_TIMEOUT_MS = 30_000;
 
-let definition: protoLoader.PackageDefinition | undefined;
-
-export function grpcDefinition(): protoLoader.PackageDefinition {
-  return (definition ??= protoLoader.loadSync(join(GRPC_PROTO_DIR, 'grpc_service.proto'), PROTO_OPTIONS));
-}
+/** The project's own service definition, parsed as the server parses it. */
+export const grpcDefinition = inferenceProtoDefinition;
 
 /** A ModelInferRequest (proto-loader object form) as wire bytes, encoded once for a whole run. */
 export function encodeInferRequest(request: Record<string, unknown>): Buffer {
@@ -28,7 +24,8 @@ export function encodeInferRequest(request: Record<string, unknown>): Buffer {
 const identity = (b: Buffer) => b;
 
 function loopbackClient(address: string): grpc.Client {
-  if (!/^(127\.\d{1,3}\.\d{1,3}\.\d{1,3}|localhost|\[::1\]):\d{1,5}$/.test(address)) throw new Error(`load goes to loopback only, not ${address}`);
+  const loopback = /^(127\.\d{1,3}\.\d{1,3}\.\d{1,3}|localhost|\[::1\]):\d{1,5}$/;
+  if (!loopback.test(address)) throw new Error(`load goes to loopback only, not ${address}`);
   return new grpc.Client(address, grpc.credentials.createInsecure(), CHANNEL_OPTIONS);
 }
 
@@ -74,8 +71,15 @@ class Tally {
  * bytes every time and answers are not decoded, so the figures are the server's, not this encoder's.
  * Fields as http-load's: non2xx counts calls that ended with a non-OK status other than UNAVAILABLE
  * (errors) and DEADLINE_EXCEEDED (timeouts). Calls started before the end are let finish and counted.
+ * grpc-js spends about twice the bare server's CPU per unary call on the client side: where client and
+ * server share few cores, the unary figure is this client's limit, not the server's.
  */
-export async function driveGrpcUnary(address: string, request: Buffer | Record<string, unknown>, concurrency: number, seconds: number): Promise<LoadResult> {
+export async function driveGrpcUnary(
+  address: string,
+  request: Buffer | Record<string, unknown>,
+  concurrency: number,
+  seconds: number,
+): Promise<LoadResult> {
   const bytes = Buffer.isBuffer(request) ? request : encodeInferRequest(request);
   const client = loopbackClient(address);
   try {
@@ -109,7 +113,12 @@ export async function driveGrpcUnary(address: string, request: Buffer | Record<s
  * An answer with error_message set counts in non2xx; a stream that fails ends the run, its outstanding
  * requests counted by the stream's status as a unary call's would be.
  */
-export async function driveGrpcStream(address: string, request: Buffer | Record<string, unknown>, inFlight: number, seconds: number): Promise<LoadResult> {
+export async function driveGrpcStream(
+  address: string,
+  request: Buffer | Record<string, unknown>,
+  inFlight: number,
+  seconds: number,
+): Promise<LoadResult> {
   const bytes = Buffer.isBuffer(request) ? request : encodeInferRequest(request);
   const client = loopbackClient(address);
   try {

@@ -8,6 +8,8 @@ export const ROOT = resolve(__dirname, '../..');
 
 export interface ServerProcess {
   url: string;
+  /** host:port of its KServe V2 gRPC listener. */
+  grpcAddress: string;
   child: ChildProcess;
   stop(): Promise<void>;
 }
@@ -29,11 +31,13 @@ export async function freePort(): Promise<number> {
  */
 export async function startServer(entry: string, env: Record<string, string>, nodeArgs: string[] = []): Promise<ServerProcess> {
   const port = await freePort();
+  const grpcPort = await freePort();
   const child = spawn(process.execPath, [...nodeArgs, join(ROOT, entry)], {
     cwd: ROOT,
     env: {
       ...process.env,
       PORT: String(port),
+      MODELGATE_GRPC_PORT: String(grpcPort),
       MODELGATE_SERVER_HOST: '127.0.0.1',
       LOG_DIR: mkdtempSync(join(tmpdir(), 'modelgate-bench-logs-')),
       MODELGATE_REDIS_KEY_PREFIX: `mgbench-${process.pid}-${port}`,
@@ -60,6 +64,7 @@ export async function startServer(entry: string, env: Record<string, string>, no
   }
   return {
     url,
+    grpcAddress: `127.0.0.1:${grpcPort}`,
     child,
     stop: () =>
       new Promise<void>((done) => {

@@ -3,12 +3,16 @@ import { onnx } from 'onnx-proto';
 /** A dimension: a fixed size, or a name for a free one (e.g. 'batch'). */
 export type Dim = number | string;
 
+/** The element types a graph's inputs and outputs may have here. */
+export type ElemType = 'FLOAT' | 'INT64';
+
 const IR_VERSION = 8;
 const OPSET_VERSION = 13;
 export const PRODUCER_NAME = 'modelgate-scripts';
 
 /**
- * Builds small float32 ONNX graphs (MatMul, Add, Sub, Div, Relu, Softmax) for the training scripts.
+ * Builds small float32 ONNX graphs (MatMul, Add, Sub, Div, Relu, Softmax; Cast at the edges for int64
+ * inputs and outputs) for the training scripts and tests.
  * Everything is emitted in the order it was added and nothing depends on the clock, so the same calls
  * give byte-identical files: the committed models can be checked by rebuilding them.
  */
@@ -23,13 +27,13 @@ export class OnnxGraphBuilder {
     private readonly docString = '',
   ) {}
 
-  input(name: string, dims: readonly Dim[]): this {
-    this.inputs.push(floatValueInfo(name, dims));
+  input(name: string, dims: readonly Dim[], elemType: ElemType = 'FLOAT'): this {
+    this.inputs.push(valueInfo(name, dims, elemType));
     return this;
   }
 
-  output(name: string, dims: readonly Dim[]): this {
-    this.outputs.push(floatValueInfo(name, dims));
+  output(name: string, dims: readonly Dim[], elemType: ElemType = 'FLOAT'): this {
+    this.outputs.push(valueInfo(name, dims, elemType));
     return this;
   }
 
@@ -58,6 +62,10 @@ export class OnnxGraphBuilder {
 
   div(a: string, b: string, output: string): this {
     return this.node('Div', [a, b], output);
+  }
+
+  cast(x: string, output: string, to: ElemType): this {
+    return this.node('Cast', [x], output, [{ name: 'to', type: onnx.AttributeProto.AttributeType.INT, i: onnx.TensorProto.DataType[to] }]);
   }
 
   relu(x: string, output: string): this {
@@ -98,12 +106,12 @@ export class OnnxGraphBuilder {
   }
 }
 
-function floatValueInfo(name: string, dims: readonly Dim[]): onnx.IValueInfoProto {
+function valueInfo(name: string, dims: readonly Dim[], elemType: ElemType): onnx.IValueInfoProto {
   return {
     name,
     type: {
       tensorType: {
-        elemType: onnx.TensorProto.DataType.FLOAT,
+        elemType: onnx.TensorProto.DataType[elemType],
         shape: { dim: dims.map((d) => (typeof d === 'number' ? { dimValue: d } : { dimParam: d })) },
       },
     },

@@ -45,3 +45,19 @@ export function writeModelJson(root: string, model: string, json: Record<string,
 }
 
 export const IRIS_ROW = [5.1, 3.5, 1.4, 0.2];
+
+/**
+ * An INT64 model: ids [batch, 2] (int64) -> sum [batch, 1] (float) and sum_int [batch, 1] (int64), the sum
+ * of each row's two ids; for the INT64 paths of the wire formats.
+ */
+export function int64SumModel(): Uint8Array {
+  return new OnnxGraphBuilder('int64_sum', 'sum of two int64 ids')
+    .input('ids', ['batch', 2], 'INT64')
+    .output('sum', ['batch', 1])
+    .output('sum_int', ['batch', 1], 'INT64')
+    .initializer('ones', [2, 1], [1, 1])
+    .cast('ids', 'ids_float', 'FLOAT')
+    .matMul('ids_float', 'ones', 'sum')
+    .cast('sum', 'sum_int', 'INT64')
+    .build();
+}

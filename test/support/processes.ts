@@ -112,6 +112,7 @@ export function isolatedEnv(extra: Record<string, string> = {}): Record<string, 
     LOG_DIR: mkdtempSync(join(tmpdir(), 'modelgate-logs-')),
     MODELGATE_MODELS_WATCH: 'false',
     MODELGATE_MODELS_POLL_INTERVAL_SECONDS: '0',
+    MODELGATE_GRPC_PORT: '0',
     ...extra,
   };
 }

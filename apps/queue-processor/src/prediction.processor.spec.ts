@@ -18,7 +18,7 @@ describe('PredictionProcessor', () => {
     const { predictor, processor } = processorWith(async () => ({ model: 'iris', version: 2, body: { predictions: [{ label: 'setosa' }] } }));
     const result = await processor.process(job({ version: 2, timeoutMs: 1000 }, 10));
     expect(result).toEqual({ model: 'iris', version: 2, body: { predictions: [{ label: 'setosa' }] } });
-    expect(predictor.predict).toHaveBeenCalledWith('iris', 2, { instances: [[1, 2, 3, 4]] }, { priority: 10, timeoutMs: 1000 });
+    expect(predictor.predict).toHaveBeenCalledWith('iris', 2, { instances: [[1, 2, 3, 4]] }, { protocol: 'job', priority: 10, timeoutMs: 1000 });
   });
 
   it('fails bad input and unknown models at once with an UnrecoverableError (no retry can help), keeping the code', async () => {

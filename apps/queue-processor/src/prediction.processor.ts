@@ -19,7 +19,7 @@ export class PredictionProcessor {
     const { model, version, body, timeoutMs } = job.data;
     try {
       const answer = await withinJobTimeout(
-        this.predictor.predict(model, version, body, { priority: fromBullPriority(job.opts.priority), timeoutMs }),
+        this.predictor.predict(model, version, body, { protocol: 'job', priority: fromBullPriority(job.opts.priority), timeoutMs }),
         timeoutMs,
       );
       return { model: answer.model, version: answer.version, body: answer.body };

@@ -27,10 +27,18 @@ export class ApiKeyGuard implements CanActivate {
   canActivate(context: ExecutionContext): boolean {
     const required = this.reflector.getAllAndOverride<RequiredScope | undefined>(SCOPE_KEY, [context.getHandler(), context.getClass()]);
     const request = context.switchToHttp().getRequest<{ headers: Record<string, string | string[] | undefined>; ip?: string }>();
-    const presented = presentedKey(request.headers);
-    this.checker.check(required, presented);
-    if (required === 'predict' && this.limiter.enabled) this.limiter.take(this.checker.clientOf(presented, request.ip));
+    this.admit(required, request.headers, request.ip);
     return true;
+  }
+
+  /**
+   * The whole decision for one call, for transports outside Nest's router too (gRPC metadata are headers
+   * here): the key and its scope, then a token from the client's bucket on predict-scope calls.
+   */
+  admit(required: RequiredScope | undefined, headers: Record<string, string | string[] | undefined>, address: string | undefined): void {
+    const presented = presentedKey(headers);
+    this.checker.check(required, presented);
+    if (required === 'predict' && this.limiter.enabled) this.limiter.take(this.checker.clientOf(presented, address));
   }
 
   /** For code outside Nest's routing (bull-board's routes) that needs the same decision. */

@@ -23,6 +23,16 @@ export class ServerConfig {
   @IsInt() @Min(0) shutdownTimeoutMs!: number;
 }
 
+export class GrpcConfig {
+  @IsBoolean() enabled!: boolean;
+  @IsInt() @Min(0) @Max(65535) port!: number;
+  /** Largest message received or sent; 0 = server.bodyLimitBytes. */
+  @IsInt() @Min(0) maxMessageBytes!: number;
+  /** Server-initiated keepalive pings on idle connections; 0 = none. */
+  @IsInt() @Min(0) keepaliveTimeMs!: number;
+  @IsInt() @Min(1) keepaliveTimeoutMs!: number;
+}
+
 export class RedisConfig {
   @Matches(/^rediss?:\/\/\S+$/, { message: 'must be a redis:// or rediss:// URL' }) url!: string;
   @IsBoolean() embedded!: boolean;
@@ -123,6 +133,7 @@ export class SchedulerConfig {
 
 export class AppConfig {
   @ValidateNested() @Type(() => ServerConfig) server!: ServerConfig;
+  @ValidateNested() @Type(() => GrpcConfig) grpc!: GrpcConfig;
   @ValidateNested() @Type(() => RedisConfig) redis!: RedisConfig;
   @ValidateNested() @Type(() => ModelsConfig) models!: ModelsConfig;
   @ValidateNested() @Type(() => BatchingConfig) batching!: BatchingConfig;
@@ -142,6 +153,7 @@ export class AppConfig {
 /** The section classes, keyed by their name in default.yaml. */
 export const CONFIG_SECTIONS = {
   server: ServerConfig,
+  grpc: GrpcConfig,
   redis: RedisConfig,
   models: ModelsConfig,
   batching: BatchingConfig,

@@ -8,6 +8,7 @@ import { DriftObserver, INFER_OBSERVERS, InferObserver } from './infer-observer'
 import { ModelBatchers } from './model-batchers';
 import { ModelControlListener } from './model-control.listener';
 import { ModelMetrics } from './model-metrics';
+import { ModelStatistics } from './model-statistics';
 
 @Module({
   imports: [ModelsModule, BatchingModule, CachingModule, DriftModule],
@@ -17,8 +18,13 @@ import { ModelMetrics } from './model-metrics';
     ModelMetrics,
     DataPlane,
     DriftObserver,
-    { provide: INFER_OBSERVERS, useFactory: (...observers: InferObserver[]) => observers, inject: [DriftObserver] },
+    ModelStatistics,
+    {
+      provide: INFER_OBSERVERS,
+      useFactory: (drift: DriftObserver, statistics: ModelStatistics, metrics: ModelMetrics): InferObserver[] => [drift, statistics, metrics.requests],
+      inject: [DriftObserver, ModelStatistics, ModelMetrics],
+    },
   ],
-  exports: [DataPlane, ModelBatchers, ModelsModule],
+  exports: [DataPlane, ModelBatchers, ModelStatistics, ModelsModule],
 })
 export class DataPlaneModule {}

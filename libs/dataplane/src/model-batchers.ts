@@ -1,9 +1,10 @@
 import { Injectable, Logger } from '@nestjs/common';
-import { BatcherFactory, BatchingSettings, DynamicBatcher, DEFAULT_BATCHING_SETTINGS, validateBatchingSettings } from '@app/batching';
+import { BatcherFactory, BatchEvent, BatchingSettings, DynamicBatcher, DEFAULT_BATCHING_SETTINGS, validateBatchingSettings } from '@app/batching';
 import { BatchingConfig } from '@app/config';
 import { ModelLoadError } from '@app/errors';
 import { ModelRegistry, ModelVersion, TensorMap } from '@app/models';
 import { ModelMetrics } from './model-metrics';
+import { ModelStatistics } from './model-statistics';
 import { concatFeeds, groupKeyOf, padAndConcatFeeds, splitOutputs } from './tensor-batching';
 
 export type ModelBatcher = DynamicBatcher<TensorMap, TensorMap>;
@@ -21,6 +22,7 @@ export class ModelBatchers {
     private readonly factory: BatcherFactory,
     private readonly defaults: BatchingConfig,
     private readonly metrics: ModelMetrics,
+    private readonly statistics: ModelStatistics,
     registry: ModelRegistry,
   ) {
     // A model.json with bad batching settings fails its load, before it takes traffic.
@@ -73,7 +75,14 @@ export class ModelBatchers {
       const outputs = await servable.run(stack(inputs));
       return inputs.length === 1 ? [outputs] : splitOutputs(outputs, inputs.map((feeds) => firstDim(feeds)));
     };
-    const observer = this.metrics.batchObserver(servable);
+    const metrics = this.metrics.batchObserver(servable);
+    const observer = {
+      ...metrics,
+      onBatch: (event: BatchEvent) => {
+        metrics.onBatch?.(event);
+        this.statistics.onBatch(servable, event);
+      },
+    };
     this.logger.log(
       `${servable.id}: batching ${settings.enabled ? `${settings.policy} up to ${settings.maxBatchSize} rows, ${settings.maxDelayMs} ms delay` : 'off'}, queue ${settings.maxQueue} rows, ${settings.maxInFlight} in flight`,
     );

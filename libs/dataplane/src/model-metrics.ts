@@ -1,7 +1,10 @@
 import { Injectable } from '@nestjs/common';
 import { BatchObserver } from '@app/batching';
+import { ModelgateError } from '@app/errors';
 import { LATENCY_BUCKETS, MetricsService } from '@app/metrics';
 import { ModelRegistry, ModelVersion, VersionState } from '@app/models';
+import type { InferObserver } from './infer-observer';
+import type { InferRequest } from './infer-request';
 
 const STATES: VersionState[] = ['START', 'LOADING', 'AVAILABLE', 'UNLOADING', 'END'];
 const BATCH_BUCKETS = [1, 2, 4, 8, 16, 32, 48, 64, 96, 128, 256, 512];
@@ -14,7 +17,7 @@ export class ModelMetrics {
   private readonly compute;
   private readonly limit;
   private readonly rejected;
-  readonly predictions;
+  private readonly predictions;
 
   constructor(metrics: MetricsService, registry: ModelRegistry) {
     const labelNames = ['model', 'version'] as const;
@@ -27,7 +30,11 @@ export class ModelMetrics {
       help: 'Requests refused before running: queue_full (503), deadline (504), closed (unloading)',
       labelNames: ['model', 'version', 'reason'],
     });
-    this.predictions = metrics.counter({ name: 'modelgate_predictions_total', help: 'Prediction requests by model and outcome', labelNames: ['model', 'version', 'outcome'] });
+    this.predictions = metrics.counter({
+      name: 'modelgate_predictions_total',
+      help: 'Requests a model version answered or failed, by protocol (tfserving, v2, grpc, job) and outcome (success or the error code)',
+      labelNames: ['model', 'version', 'protocol', 'outcome'],
+    });
     metrics.gauge({
       name: 'modelgate_model_version_state',
       help: '1 for the state each model version is in',
@@ -41,6 +48,16 @@ export class ModelMetrics {
         }
       },
     });
+  }
+
+  /** The data plane's observer: one count per request that reached a version. */
+  readonly requests: InferObserver = {
+    observe: (result) => this.countRequest(result.request, 'success'),
+    fail: (request, error) => this.countRequest(request, error instanceof ModelgateError ? error.code : 'INTERNAL'),
+  };
+
+  private countRequest(request: InferRequest, outcome: string): void {
+    this.predictions.inc({ model: request.servable.name, version: String(request.servable.version), protocol: request.protocol, outcome });
   }
 
   batchObserver(servable: ModelVersion): BatchObserver {

@@ -3,13 +3,7 @@ import { ApiBody, ApiOkResponse, ApiOperation, ApiSecurity, ApiTags } from '@nes
 import { RequireScope } from '@app/access';
 import { InvalidInputError } from '@app/errors';
 import { checkModelName, ModelRegistry } from '@app/models';
-
-interface IndexEntry {
-  name: string;
-  version: string;
-  state: string;
-  reason: string;
-}
+import { repositoryIndex, RepositoryIndexEntry } from '@app/protocols';
 
 /**
  * KServe V2's model repository extension. Admin only, and a name is a folder of the configured repository,
@@ -28,20 +22,10 @@ export class RepositoryController {
   @ApiOperation({ summary: 'Every model version of the repository and its state' })
   @ApiBody({ required: false, schema: { example: { ready: true } } })
   @ApiOkResponse({ schema: { example: [{ name: 'iris', version: '1', state: 'READY', reason: '' }] } })
-  async index(@Body() body: unknown): Promise<IndexEntry[]> {
+  async index(@Body() body: unknown): Promise<RepositoryIndexEntry[]> {
     const readyOnly = readyFilter(body);
     await this.registry.syncAll();
-    const entries = this.registry.names().flatMap((name) => {
-      const status = this.registry.status(name);
-      if (status.versions.length === 0) return [{ name, version: '', state: 'UNAVAILABLE', reason: status.error ?? 'no version folder with a model.onnx' }];
-      return status.versions.map((v) => ({
-        name,
-        version: String(v.version),
-        state: v.state === 'AVAILABLE' ? 'READY' : v.state === 'LOADING' || v.state === 'START' ? 'LOADING' : v.state === 'UNLOADING' ? 'UNLOADING' : 'UNAVAILABLE',
-        reason: v.error ?? (status.unloadedByRequest ? 'unloaded' : ''),
-      }));
-    });
-    return readyOnly ? entries.filter((e) => e.state === 'READY') : entries;
+    return repositoryIndex(this.registry, readyOnly);
   }
 
   @Post('models/:name/load')

@@ -6,7 +6,7 @@ import { isLabelled, metadataTensor, V2MetadataTensor, v2OutputSpecs } from '@ap
 import { serverVersion } from './server-version';
 
 /** Extensions of the protocol this server implements, as Triton names them. */
-export const V2_EXTENSIONS = ['model_repository', 'binary_tensor_data'];
+export const V2_EXTENSIONS = ['model_repository', 'binary_tensor_data', 'model_configuration', 'statistics'];
 
 /** The protocol leaves the platform informational; this is Triton's name for ONNX models run by ONNX Runtime. */
 export const V2_PLATFORM = 'onnxruntime_onnx';
