@@ -59,7 +59,7 @@ describe('errors are part of the interface', () => {
     expectError(await request(running.url).get('/v1/models/nope'), 404, 'MODEL_NOT_FOUND', /nope/);
     expectError(await request(running.url).get('/v1/models/iris/versions/9'), 404, 'MODEL_NOT_FOUND', /Version 9/);
     expectError(await request(running.url).get('/nowhere'), 404, 'NOT_FOUND', /no route GET \/nowhere/);
-    expectError(await predict({ instances: [[1, 2, 3, 4]] }, '/v1/models/iris:classify'), 404, 'NOT_FOUND', /':classify' is not served/);
+    expectError(await predict({ instances: [[1, 2, 3, 4]] }, '/v1/models/iris:explain'), 404, 'NOT_FOUND', /':explain'/);
     expectError(await predict({ instances: [[1, 2, 3, 4]] }, '/v1/models/iris'), 404, 'NOT_FOUND', /append a method/);
   });
 

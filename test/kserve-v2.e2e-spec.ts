@@ -270,13 +270,13 @@ describe('KServe V2 protocol (all-in-one app, real models, real Redis)', () => {
     expect(outputOf(names.body, 'label').data).toEqual(['female', 'male']);
   });
 
-  it('answers 400 for a binary body without Inference-Header-Content-Length, and 415 for octet-stream off the infer routes', async () => {
+  it('answers 400 for a binary body without Inference-Header-Content-Length, and reads an octet-stream :predict body as the JSON it is not (400)', async () => {
     const header = { inputs: [{ name: 'features', shape: [1, 4], datatype: 'FP32', parameters: { binary_data_size: 16 } }] };
     const { body } = binaryBody(header, float32Bytes(IRIS_ROWS[0]));
     const noHeader = await request(running.url).post('/v2/models/iris/infer').set('content-type', 'application/octet-stream').send(body);
     expectError(noHeader, 400, /needs Inference-Header-Content-Length/, 'INVALID_INPUT');
     const tf = await request(running.url).post('/v1/models/iris:predict').set('content-type', 'application/octet-stream').send(body);
-    expect(tf.status).toBe(415);
+    expectError(tf, 400, /not valid JSON/, 'INVALID_INPUT');
   });
 
   it('treats a model name with a slash or dots as a name to look up, never as a path', async () => {

@@ -83,4 +83,15 @@ describe('loadConfig', () => {
       .filter((name) => !readme.includes(`\`${name}\``));
     expect(missing).toEqual([]);
   });
+
+  it("starts with the README's API key examples exactly as written, both forms", () => {
+    const readme = readFileSync(resolve(__dirname, '../../../README.md'), 'utf8');
+    const row = readme.split('\n').find((line) => line.startsWith('| `auth.apiKeys` |'))!;
+    const examples = [...row.split('|')[4].matchAll(/`([^`]+)`/g)].map((m) => m[1]);
+    expect(examples).toHaveLength(2);
+    for (const example of examples) {
+      const config = loadConfig({ configDir, env: { MODELGATE_AUTH_API_KEYS: example } });
+      expect(Object.values(config.auth.apiKeys)).toContainEqual(['predict', 'admin']);
+    }
+  });
 });

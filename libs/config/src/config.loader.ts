@@ -94,7 +94,7 @@ function coerce(text: string, def: unknown): unknown {
   return text;
 }
 
-/** Accepts {"key": ["predict"]} or "key1=predict+admin,key2=predict". */
+/** Accepts {"<key>": ["predict"]} or "<key1>=predict+admin,<key2>=predict" (keys of 16 characters or more). */
 function parseApiKeys(value: unknown): Record<string, ApiScope[]> {
   const where = `auth.apiKeys (${envNameOf('auth.apiKeys')})`;
   let entries: [string, unknown][];

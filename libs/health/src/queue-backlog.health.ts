@@ -2,7 +2,8 @@ import { Injectable } from '@nestjs/common';
 import { HealthIndicatorService } from '@nestjs/terminus';
 import { HealthConfig, QueueConfig } from '@app/config';
 import { ModelRegistry } from '@app/models';
-import { PredictQueues, predictQueueName, withinRedisTimeout } from '@app/queue';
+import { PredictQueues, predictQueueName } from '@app/queue';
+import { withinRedisTimeout } from '@app/redis';
 import { ReadinessCheck } from './readiness-check';
 
 /**

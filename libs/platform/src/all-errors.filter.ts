@@ -1,6 +1,6 @@
 import { ArgumentsHost, Catch, ExceptionFilter } from '@nestjs/common';
 import type { FastifyReply, FastifyRequest } from 'fastify';
-import { toErrorResponse } from './error-response';
+import { ErrorResponse, toErrorResponse } from './error-response';
 
 /** The app's single exception filter: every error leaves as `{"error", "code"}` with the right status. */
 @Catch()
@@ -13,7 +13,9 @@ export class AllErrorsFilter implements ExceptionFilter {
   }
 }
 
-export function sendError(reply: FastifyReply, response: ReturnType<typeof toErrorResponse>): void {
+export function sendError(reply: FastifyReply, response: Pick<ErrorResponse, 'status' | 'body' | 'retryAfterSeconds'>): void {
   if (response.retryAfterSeconds !== undefined) reply.header('Retry-After', String(response.retryAfterSeconds));
-  void reply.status(response.status).type('application/json; charset=utf-8').send(response.body);
+  // Sent serialized with the type as a header: for an object Fastify would add '; charset=utf-8' to the type,
+  // and KServe's client reads an error's message only when it is exactly application/json.
+  void reply.status(response.status).header('content-type', 'application/json').send(JSON.stringify(response.body));
 }

@@ -50,8 +50,8 @@ function httpMessage(error: HttpException): string {
 
 /** Framework messages reworded so that a client knows what to change. */
 function frameworkMessage(status: number, message: string): string {
-  if (status === 413) return 'request body is larger than the server accepts (server.bodyLimitBytes)';
-  if (status === 415) return 'unsupported content type: send JSON with Content-Type: application/json';
+  if (status === 413) return /decompressed/.test(message) ? message : 'request body is larger than the server accepts (server.bodyLimitBytes)';
+  if (status === 415) return /Content-Encoding/.test(message) ? message : 'unsupported content type: send JSON with Content-Type: application/json';
   if (/body cannot be empty/i.test(message)) return 'request body is empty; send a JSON object';
   if (status === 400 && /JSON|Unexpected token|Expected/.test(message)) return `request body is not valid JSON: ${message}`;
   return message;

@@ -1,9 +1,13 @@
+import fastifyCompress from '@fastify/compress';
 import { LoggerService } from '@nestjs/common';
 import { NestFactory } from '@nestjs/core';
 import { FastifyAdapter, NestFastifyApplication } from '@nestjs/platform-fastify';
 import type { Logger } from 'winston';
 import { ServerConfig } from '@app/config';
 import { AllErrorsFilter } from './all-errors.filter';
+import { clientErrorHandler, frameworkErrors } from './http-layer-errors';
+import { registerJsonContentType } from './json-content-type';
+import { registerRequestDecompression } from './request-decompression';
 import { registerRequestHooks, requestIdOf, ResponseObservation } from './request-hooks';
 
 export interface HttpAppOptions {
@@ -25,9 +29,13 @@ export async function createHttpApp(rootModule: unknown, options: HttpAppOptions
     genReqId: (req: { headers: Record<string, string | string[] | undefined> }) => requestIdOf(req.headers),
     logger: false,
     return503OnClosing: true,
+    frameworkErrors,
+    clientErrorHandler,
   });
   const fastify = adapter.getInstance();
   registerRequestHooks(fastify, { logger: options.winston, accessLog: options.accessLog, onResponse: options.onResponse });
+  registerRequestDecompression(fastify, options.server.bodyLimitBytes);
+  registerJsonContentType(fastify);
   // TF Serving parses the body as JSON whatever the content type, and `curl -d` sends form encoding.
   fastify.removeContentTypeParser('text/plain');
   fastify.addContentTypeParser(['text/plain', 'application/x-www-form-urlencoded'], { parseAs: 'string' }, (request, body, done) => {
@@ -45,6 +53,9 @@ export async function createHttpApp(rootModule: unknown, options: HttpAppOptions
     bodyParser: false, // Fastify's own JSON parser (and ours above) instead of Nest's registration
   });
   app.useGlobalFilters(new AllErrorsFilter());
+  // Answers of 1 KB and more go gzip or deflate when the client accepts it (a V2 answer of a big batch
+  // shrinks several times); requests are inflated by registerRequestDecompression, which bounds them.
+  await app.register(fastifyCompress as never, { global: true, globalDecompression: false, threshold: 1024, encodings: ['gzip', 'deflate'] });
   // useProcessExit: once the hooks have run, exit 0 (and fire 'exit' handlers, such as the one that stops a
   // private redis-server) instead of Nest's default of re-raising the signal, which ends the process as
   // killed (exit status 143) and skips 'exit' handlers.

@@ -17,7 +17,6 @@ export { newJobId, idempotentJobId, modelOfJobId } from './job-id';
 export { failureReason, errorOfFailure, splitFailureReason } from './job-failure';
 export { JOB_STATES } from './job-view';
 export type { JobView, JobStateName } from './job-view';
-export { withinRedisTimeout, isConnectionError } from './redis-guard';
 export { closeBull } from './close-bull';
 export { MaintenanceModule } from './maintenance.module';
 export { MaintenanceClient } from './maintenance-client';

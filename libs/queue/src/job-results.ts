@@ -3,14 +3,13 @@ import { QueueEvents } from 'bullmq';
 import Redis from 'ioredis';
 import { QueueConfig, RedisConfig } from '@app/config';
 import { DeadlineExceededError, DependencyUnavailableError, ModelgateError } from '@app/errors';
-import { bullRedisOptions, REDIS, redisOptionsFromUrl } from '@app/redis';
+import { bullRedisOptions, REDIS, redisOptionsFromUrl, withinRedisTimeout } from '@app/redis';
 import { closeBull } from './close-bull';
 import { errorOfFailure } from './job-failure';
 import { readJob } from './job-view';
 import { PredictJobResult } from './predict-job';
 import { PredictQueues } from './predict-queues';
 import { predictQueueName } from './queue-names';
-import { withinRedisTimeout } from './redis-guard';
 
 interface Waiter {
   resolve(result: PredictJobResult): void;

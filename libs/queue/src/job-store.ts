@@ -2,11 +2,10 @@ import { Inject, Injectable } from '@nestjs/common';
 import Redis from 'ioredis';
 import { QueueConfig, RedisConfig } from '@app/config';
 import { ConflictError, JobNotFoundError } from '@app/errors';
-import { REDIS } from '@app/redis';
+import { isConnectionError, REDIS, withinRedisTimeout } from '@app/redis';
 import { modelOfJobId } from './job-id';
 import { jobView, JobView, readJob } from './job-view';
 import { PredictQueues } from './predict-queues';
-import { isConnectionError, withinRedisTimeout } from './redis-guard';
 
 /**
  * Reads and cancels jobs by id. A cancelled job is removed from its queue (BullMQ has no "cancelled"

@@ -6,11 +6,10 @@ import Redis from 'ioredis';
 import { QueueConfig, RedisConfig } from '@app/config';
 import { DependencyUnavailableError } from '@app/errors';
 import { ModelRepository } from '@app/models';
-import { appRedisOptions, createRedis } from '@app/redis';
+import { appRedisOptions, createRedis, withinRedisTimeout } from '@app/redis';
 import { PredictJobData, PredictJobResult } from './predict-job';
 import { closeBull } from './close-bull';
 import { predictQueueName } from './queue-names';
-import { withinRedisTimeout } from './redis-guard';
 
 export type PredictQueue = Queue<PredictJobData, PredictJobResult>;
 

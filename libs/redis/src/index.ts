@@ -3,3 +3,4 @@ export { appRedisOptions, bullRedisOptions, createRedis, deleteKeysMatching, pin
 export { ControlModule } from './control.module';
 export { ControlChannel } from './control-channel';
 export type { ControlMessage, ControlMessageType } from './control-message';
+export { withinRedisTimeout, isConnectionError } from './redis-guard';

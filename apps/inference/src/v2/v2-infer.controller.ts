@@ -106,7 +106,7 @@ export class V2InferController {
   }
 }
 
-/** A body of the binary tensor data extension (see binary-tensor-body.ts): the JSON request, then the bytes. */
+/** A body of the binary tensor data extension (see request-body.parser.ts): the JSON request, then the bytes. */
 function binaryParts(body: Buffer, headerLength: string | undefined): [unknown, Buffer] {
   if (headerLength === undefined || !/^\d{1,15}$/.test(headerLength)) {
     throw new InvalidInputError('a binary body needs Inference-Header-Content-Length: the byte length of its JSON request', 'Inference-Header-Content-Length');

@@ -2,7 +2,6 @@ import { Module } from '@nestjs/common';
 import { ModelsModule } from '@app/models';
 import { ProtocolsModule } from '@app/protocols';
 import { InferenceHealthModule } from '../health/inference-health';
-import { BinaryTensorBodyParser } from './binary-tensor-body';
 import { TritonExtensionsController } from './triton-extensions.controller';
 import { V2InferController } from './v2-infer.controller';
 import { V2ModelsController } from './v2-models.controller';
@@ -13,7 +12,7 @@ import { V2StatusService } from './v2-status.service';
 @Module({
   imports: [ProtocolsModule, ModelsModule, InferenceHealthModule],
   controllers: [V2ServerController, V2ModelsController, V2InferController, TritonExtensionsController],
-  providers: [V2StatusService, BinaryTensorBodyParser],
+  providers: [V2StatusService],
   exports: [V2StatusService],
 })
 export class V2Module {}
