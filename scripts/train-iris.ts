@@ -51,6 +51,8 @@ export async function trainIris(): Promise<TrainingSummary> {
     outputs: [{ name: 'probabilities', datatype: 'FP32', shape: [-1, LABELS.length] }],
     postprocess: { type: 'classification', output: 'probabilities', labels: LABELS, topK: LABELS.length },
     versionPolicy: { latest: 1 },
+    // So that /v1/models/iris/labels/stable (TF Serving's version labels) works out of the box.
+    versionLabels: { stable: 1 },
     instances: 1,
     threads: 1,
     reference: {

@@ -33,6 +33,8 @@ export interface ModelJson {
   preprocess?: TextFeaturesSpec[];
   postprocess?: ClassificationPostprocess;
   versionPolicy: { latest: number };
+  /** TF Serving version labels: label -> version. */
+  versionLabels?: Record<string, number>;
   instances: number;
   threads: number;
   reference?: TrainingReference;
@@ -47,6 +49,7 @@ export function orderedModelJson(model: ModelJson): ModelJson {
     preprocess: model.preprocess,
     postprocess: model.postprocess,
     versionPolicy: model.versionPolicy,
+    versionLabels: model.versionLabels,
     instances: model.instances,
     threads: model.threads,
     reference: model.reference,

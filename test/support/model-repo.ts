@@ -61,3 +61,30 @@ export function int64SumModel(): Uint8Array {
     .cast('sum', 'sum_int', 'INT64')
     .build();
 }
+
+/**
+ * A regression model in the shape of TF Serving's half_plus_three: x [batch, 1] and shift [batch, 1] ->
+ * y [batch, 1] = 0.5 * x + shift, one value per row (what :regress serves; two inputs, for context).
+ */
+/** A one-input regression model: y = 2x + 1, x [batch, 1] -> y [batch, 1] (the Regress API's documented example). */
+export function linearModel(): Uint8Array {
+  return new OnnxGraphBuilder('linear', 'y = 2x + 1')
+    .input('x', ['batch', 1])
+    .output('y', ['batch', 1])
+    .initializer('w', [1, 1], [2])
+    .initializer('b', [1], [1])
+    .matMul('x', 'w', 'wx')
+    .add('wx', 'b', 'y')
+    .build();
+}
+
+export function halfPlusShiftModel(): Uint8Array {
+  return new OnnxGraphBuilder('half_plus_shift', 'y = 0.5 * x + shift')
+    .input('x', ['batch', 1])
+    .input('shift', ['batch', 1])
+    .output('y', ['batch', 1])
+    .initializer('half', [1, 1], [0.5])
+    .matMul('x', 'half', 'half_x')
+    .add('half_x', 'shift', 'y')
+    .build();
+}

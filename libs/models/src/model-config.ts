@@ -1,5 +1,6 @@
 import { DATATYPES, Datatype, TensorSpec } from './tensor';
 import { TextFeaturesSpec, validateTextFeaturesSpec } from './transforms/text-features';
+import { VERSION_LABEL_PATTERN, VersionLabels } from './version-labels';
 
 /** models/<name>/model.json. Everything is optional: an ONNX file alone is a servable model. */
 export interface ModelConfig {
@@ -10,6 +11,8 @@ export interface ModelConfig {
   preprocess: TextFeaturesSpec[];
   postprocess?: ClassificationSpec;
   versionPolicy: VersionPolicy;
+  /** TF Serving's version labels (`{"stable": 1, "canary": 2}`): /v1/models/{name}/labels/{label} serves that version. */
+  versionLabels?: VersionLabels;
   /** Validated by the batching library against the server's defaults. */
   batching: Record<string, unknown>;
   /** Validated by the caching library against the server's defaults. */
@@ -46,7 +49,7 @@ export interface ModelReference {
 }
 
 const KEYS = [
-  'description', 'inputs', 'outputs', 'preprocess', 'postprocess', 'versionPolicy', 'batching', 'cache',
+  'description', 'inputs', 'outputs', 'preprocess', 'postprocess', 'versionPolicy', 'versionLabels', 'batching', 'cache',
   'instances', 'threads', 'executionProvider', 'fallback', 'warmup', 'route', 'reference',
 ];
 
@@ -62,6 +65,7 @@ export function parseModelConfig(raw: unknown): ModelConfig {
     preprocess: asArray(obj.preprocess ?? [], 'preprocess').map((p, i) => asTransform(p, `preprocess[${i}]`)),
     postprocess: optional(obj.postprocess, 'postprocess', asClassification),
     versionPolicy: asVersionPolicy(obj.versionPolicy ?? { latest: 1 }),
+    versionLabels: optional(obj.versionLabels, 'versionLabels', asVersionLabels),
     batching: asObject(obj.batching ?? {}, 'batching'),
     cache: asObject(obj.cache ?? {}, 'cache'),
     instances: optional(obj.instances, 'instances', (v) => asInt(v, 'instances', 1, 64)),
@@ -119,6 +123,18 @@ function asVersionPolicy(raw: unknown): VersionPolicy {
   }
   if ('all' in obj && obj.all === true) return { all: true };
   throw new Error(`versionPolicy must be {"latest": N}, {"specific": [..]} or {"all": true}`);
+}
+
+function asVersionLabels(raw: unknown): VersionLabels {
+  const obj = asObject(raw, 'versionLabels');
+  const labels: Record<string, number> = {};
+  for (const [label, version] of Object.entries(obj)) {
+    if (!VERSION_LABEL_PATTERN.test(label)) {
+      throw new Error(`versionLabels: label ${JSON.stringify(label.slice(0, 80))} must be 1 to 64 of a-z, 0-9, '_' and '-'`);
+    }
+    labels[label] = asInt(version, `versionLabels.${label}`, 1, Number.MAX_SAFE_INTEGER);
+  }
+  return labels;
 }
 
 function asSpecs(raw: unknown, field: string): TensorSpec[] {

@@ -6,6 +6,7 @@ import { planRepository, refusalToLoad } from './repository-plan';
 import { ModelVersion, VersionState } from './model-version';
 import { ModelFiles, ModelRepository } from './repository/model-repository';
 import { MODEL_RUNTIME, ModelRuntime } from './runtime/model-runtime';
+import { VersionLabels, versionOfLabel } from './version-labels';
 import { selectVersions } from './version-policy';
 
 export interface VersionStatus {
@@ -36,6 +37,8 @@ interface ModelEntry {
   name: string;
   versions: Map<number, VersionRecord>;
   latest?: ModelVersion;
+  /** model.json `versionLabels` as last read (kept when a later model.json is unreadable, as the versions are). */
+  versionLabels?: VersionLabels;
   error?: string;
   /** Unloaded through the control API: rescans leave it alone until it is loaded again. */
   heldUnloaded: boolean;
@@ -134,6 +137,13 @@ export class ModelRegistry implements OnModuleInit, OnApplicationShutdown {
     throw new ModelNotReadyError(`version ${version} of model '${name}' is ${record.state}${record.error ? `: ${record.error}` : ''}`);
   }
 
+  /** The version a model.json version label names (TF Serving's version labels), whether or not it is available. */
+  labelVersion(name: string, label: string): number {
+    const entry = this.models.get(name);
+    if (!entry) throw new ModelNotFoundError(name);
+    return versionOfLabel(entry.versionLabels, name, label);
+  }
+
   has(name: string): boolean {
     return this.models.has(name);
   }
@@ -225,6 +235,7 @@ export class ModelRegistry implements OnModuleInit, OnApplicationShutdown {
     try {
       files = await this.repository.read(entry.name);
       entry.error = undefined;
+      entry.versionLabels = files.config.versionLabels;
     } catch (error) {
       const message = (error as Error).message;
       if (!(await this.repository.exists(entry.name).catch(() => false))) return this.remove(entry);

@@ -1,5 +1,9 @@
 import { NestFastifyApplication } from '@nestjs/platform-fastify';
 import { DocumentBuilder, OpenAPIObject, SwaggerModule } from '@nestjs/swagger';
+import { documentAnswers } from './documented-answers';
+import { exampleModelParameters } from './model-parameters';
+import { splitPredictBodyForms } from './predict-body-forms';
+import { routeScopes } from './route-scopes';
 
 /**
  * The routes with a colon verb are declared with a whole-segment parameter (see predict-target.ts); the
@@ -43,6 +47,7 @@ export function setupSwagger(app: NestFastifyApplication): void {
     .addSecurityRequirements('bearer')
     .addSecurityRequirements('X-API-Key')
     .build();
-  const document = rewriteVerbRoutes(SwaggerModule.createDocument(app, config));
+  const described = documentAnswers(splitPredictBodyForms(SwaggerModule.createDocument(app, config)), routeScopes(app));
+  const document = exampleModelParameters(rewriteVerbRoutes(described));
   SwaggerModule.setup('docs', app, document, { jsonDocumentUrl: 'docs-json', yamlDocumentUrl: 'docs-yaml' });
 }

@@ -4,6 +4,11 @@ import { ApiPropertyOptional } from '@nestjs/swagger';
  * The body of :predict, documented for Swagger. It is deliberately not run through class-validator: the
  * decoder checks it against the model's own signature, field by field, which is both stricter and cheaper
  * on the hot path than a generic validation pass over thousands of numbers.
+ *
+ * `instances` and `inputs` exclude each other (TF Serving answers 400 to a body with both). A class can
+ * only declare them as two optional properties, so the document turns every schema that has both into a
+ * oneOf of the two forms (docs/predict-body-forms.ts): Swagger UI's default body is then the row form
+ * alone, not both at once.
  */
 export class PredictRequestDto {
   @ApiPropertyOptional({
@@ -15,8 +20,9 @@ export class PredictRequestDto {
   instances?: unknown[];
 
   @ApiPropertyOptional({
-    description: 'Columnar format: the whole batch per input (a list, or an object of named inputs)',
-    example: undefined,
+    description: 'Columnar format: the whole batch per input (a list for a single input, or an object of named inputs)',
+    example: [[5.1, 3.5, 1.4, 0.2]],
+    oneOf: [{ type: 'array', items: {} }, { type: 'object', additionalProperties: true }],
   })
   inputs?: unknown;
 

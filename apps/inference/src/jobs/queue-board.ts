@@ -7,6 +7,8 @@ import { ApiKeyGuard } from '@app/access';
 import { ModelRegistry } from '@app/models';
 import { sendError, toErrorResponse } from '@app/platform';
 import { PredictQueues } from '@app/queue';
+import { basicPassword, BOARD_CHALLENGE } from './board-login';
+import { withoutRemoteLinks } from './board-page';
 
 export const QUEUE_BOARD_ROUTE = '/admin/queues';
 
@@ -14,7 +16,8 @@ export const QUEUE_BOARD_ROUTE = '/admin/queues';
  * bull-board at /admin/queues: operators see every model queue and can retry or remove jobs. Its routes
  * are a Fastify plugin, outside Nest's router and so outside the global ApiKeyGuard: a Fastify onRequest
  * hook makes the same admin-key decision for them (401 without or with an unknown key, 403 without the
- * admin scope). Queues are added as models become available, as the workers are.
+ * admin scope). A browser logs in with HTTP Basic (board-login.ts); scripts keep sending the key as
+ * Bearer or X-API-Key. Queues are added as models become available, as the workers are.
  */
 @Injectable()
 export class QueueBoard implements OnModuleInit {
@@ -32,12 +35,20 @@ export class QueueBoard implements OnModuleInit {
     const fastify = this.adapterHost.httpAdapter.getInstance<FastifyInstance>();
     fastify.addHook('onRequest', async (request: FastifyRequest, reply: FastifyReply) => {
       if (!isBoardRequest(request)) return;
+      // The guard reads a key from the API's header forms; a browser's Basic password is that key.
+      const password = basicPassword(request.headers.authorization);
       try {
-        this.guard.assert('admin', request.headers);
+        this.guard.assert('admin', password === undefined ? request.headers : { 'x-api-key': password });
       } catch (error) {
-        sendError(reply, toErrorResponse(error, request.id));
+        const answer = toErrorResponse(error, request.id);
+        if (answer.status === 401) void reply.header('WWW-Authenticate', BOARD_CHALLENGE);
+        sendError(reply, answer);
         return reply;
       }
+    });
+    fastify.addHook('onSend', async (request: FastifyRequest, reply: FastifyReply, payload: unknown) => {
+      if (!isBoardRequest(request) || typeof payload !== 'string' || !/^text\/html/i.test(String(reply.getHeader('content-type')))) return payload;
+      return withoutRemoteLinks(payload);
     });
     this.registry.onAvailable((servable) => this.show(servable.name));
     for (const servable of this.registry.available()) this.show(servable.name);

@@ -2,13 +2,19 @@ import { Controller, Get, Param } from '@nestjs/common';
 import { ApiOkResponse, ApiOperation, ApiParam, ApiTags } from '@nestjs/swagger';
 import { RequireScope } from '@app/access';
 import { ModelRegistry } from '@app/models';
-import { modelMetadataBody, modelStatusBody, parseVersion } from '@app/protocols';
+import { modelMetadataBody, modelStatusBody, parseVersion, TfServingAdapter } from '@app/protocols';
+import { ApiErrorResponses, RATE_LIMITED } from '../dto/api-error-responses';
+
+const UNKNOWN_LABEL = { status: 404, description: 'Unknown model, or a label its model.json versionLabels does not declare' };
 
 /** TF Serving's model status and metadata routes, and a list of the models served. */
 @ApiTags('TensorFlow Serving')
 @Controller('v1/models')
 export class ModelStatusController {
-  constructor(private readonly registry: ModelRegistry) {}
+  constructor(
+    private readonly registry: ModelRegistry,
+    private readonly tfserving: TfServingAdapter,
+  ) {}
 
   @Get()
   @RequireScope('predict')
@@ -35,6 +41,30 @@ export class ModelStatusController {
     const body = modelStatusBody(this.registry.status(name), v);
     if (body.model_version_status.length === 0) this.registry.resolve(name, v); // throws the 404
     return body;
+  }
+
+  @Get(':name/labels/:label')
+  @RequireScope('predict')
+  @ApiOperation({ summary: 'State of the version a label names (model.json versionLabels), whatever its state' })
+  @ApiParam({ name: 'name', example: 'iris' })
+  @ApiParam({ name: 'label', example: 'stable' })
+  @ApiOkResponse({ schema: { example: { model_version_status: [{ version: '1', state: 'AVAILABLE', status: { error_code: 'OK', error_message: '' } }] } } })
+  @ApiErrorResponses(UNKNOWN_LABEL, RATE_LIMITED)
+  labelStatus(@Param('name') name: string, @Param('label') label: string) {
+    const version = this.registry.labelVersion(name, label);
+    const body = modelStatusBody(this.registry.status(name), version);
+    if (body.model_version_status.length === 0) this.registry.resolve(name, version); // throws the 404
+    return body;
+  }
+
+  @Get(':name/labels/:label/metadata')
+  @RequireScope('predict')
+  @ApiOperation({ summary: 'Signature of the version a label names (503 while that version is not available)' })
+  @ApiParam({ name: 'name', example: 'iris' })
+  @ApiParam({ name: 'label', example: 'stable' })
+  @ApiErrorResponses(UNKNOWN_LABEL, RATE_LIMITED, { status: 503, description: 'The version the label names is not available (Retry-After)' })
+  metadataLabel(@Param('name') name: string, @Param('label') label: string) {
+    return modelMetadataBody(this.registry.resolve(name, this.tfserving.labelledVersion(name, label)));
   }
 
   @Get(':name/metadata')

@@ -28,10 +28,12 @@ const BODY_EXAMPLES = {
   },
   nameGender: {
     summary: 'name-gender: BYTES input (use model name-gender)',
+    'x-path-parameters': { name: 'name-gender' },
     value: { inputs: [{ name: 'name', shape: [2], datatype: 'BYTES', data: ['Maria', 'John'] }] },
   },
   spam: {
     summary: 'spam: BYTES input (use model spam)',
+    'x-path-parameters': { name: 'spam' },
     value: { inputs: [{ name: 'text', shape: [1], datatype: 'BYTES', data: ['WIN a FREE iPhone now!!! Click here'] }] },
   },
 };
