@@ -1,4 +1,9 @@
-import { exitOnStartFailure, startHttpApp } from '@app/platform';
+import { exitOnStartFailure, launchServer, loadConfigOrExit, startHttpApp } from '@app/platform';
 import { inferenceAppSpec } from './inference-app';
 
-void startHttpApp(inferenceAppSpec).catch(exitOnStartFailure);
+const config = loadConfigOrExit();
+void launchServer(
+  config,
+  (index) => startHttpApp(index === undefined ? inferenceAppSpec : { ...inferenceAppSpec, appName: `inference-${index}` }, config),
+  (line) => process.stdout.write(`inference: ${line}\n`),
+).catch(exitOnStartFailure);

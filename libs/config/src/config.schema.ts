@@ -11,6 +11,7 @@ import {
   Max,
   Min,
   MinLength,
+  ValidateBy,
   ValidateNested,
 } from 'class-validator';
 
@@ -21,6 +22,18 @@ export class ServerConfig {
   @IsInt() @Min(1024) bodyLimitBytes!: number;
   @IsInt() @Min(1) requestTimeoutMs!: number;
   @IsInt() @Min(0) shutdownTimeoutMs!: number;
+  /** Server processes on one port: a number, or `auto` (see workerCount in libs/platform). */
+  @IsWorkerCount() workers!: number | 'auto';
+}
+
+function IsWorkerCount(): PropertyDecorator {
+  return ValidateBy({
+    name: 'isWorkerCount',
+    validator: {
+      validate: (value: unknown) => value === 'auto' || (Number.isInteger(value) && (value as number) >= 1 && (value as number) <= 256),
+      defaultMessage: () => 'must be auto or an integer from 1 to 256',
+    },
+  });
 }
 
 export class GrpcConfig {

@@ -1,2 +1,3 @@
 export { MetricsModule } from './metrics.module';
 export { MetricsService, LATENCY_BUCKETS } from './metrics.service';
+export { answerClusterMetrics } from './cluster-metrics';

@@ -4,6 +4,7 @@ import type { FastifyReply } from 'fastify';
 import { RequireScope } from '@app/access';
 import { MetricsConfig } from '@app/config';
 import { NotFoundError } from '@app/errors';
+import { clusterMetricsText } from './cluster-metrics';
 import { MetricsService } from './metrics.service';
 
 @ApiExcludeController()
@@ -19,7 +20,8 @@ export class MetricsController {
   @Header('Cache-Control', 'no-store')
   async scrape(@Res() reply: FastifyReply): Promise<void> {
     if (!this.config.enabled) throw new NotFoundError('metrics are disabled (metrics.enabled)');
-    const body = await this.metrics.registry.metrics();
+    // With server.workers > 1 any worker answers for all of them (summed by the primary).
+    const body = await (clusterMetricsText() ?? this.metrics.registry.metrics());
     void reply.type(this.metrics.registry.contentType).send(body);
   }
 }

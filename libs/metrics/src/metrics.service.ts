@@ -1,5 +1,6 @@
 import { Injectable } from '@nestjs/common';
 import { collectDefaultMetrics, Counter, CounterConfiguration, Gauge, GaugeConfiguration, Histogram, HistogramConfiguration, Registry } from 'prom-client';
+import { shareWithPrimary } from './cluster-metrics';
 
 /** Seconds buckets from 0.5 ms to 10 s: inference latencies on CPU span that whole range. */
 export const LATENCY_BUCKETS = [0.0005, 0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10];
@@ -17,6 +18,7 @@ export class MetricsService {
 
   constructor() {
     collectDefaultMetrics({ register: this.registry, prefix: 'modelgate_process_' });
+    shareWithPrimary(this.registry);
     this.httpRequests = this.counter({
       name: 'modelgate_http_requests_total',
       help: 'HTTP requests by method, route pattern and status',

@@ -7,3 +7,5 @@ export { AllErrorsFilter, sendError } from './all-errors.filter';
 export { toErrorResponse } from './error-response';
 export { STATUS_OF } from './error-status';
 export type { ResponseObservation } from './request-hooks';
+export { launchServer } from './workers/launch';
+export { workerCount } from './workers/worker-count';

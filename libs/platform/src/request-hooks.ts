@@ -2,6 +2,7 @@ import { randomUUID } from 'crypto';
 import type { FastifyInstance, FastifyRequest } from 'fastify';
 import type { Logger } from 'winston';
 import { RequestContext } from '@app/logging';
+import { workerIndex } from './workers/server-workers';
 
 export interface ResponseObservation {
   method: string;
@@ -31,8 +32,11 @@ export function requestIdOf(headers: Record<string, string | string[] | undefine
  */
 export function registerRequestHooks(fastify: FastifyInstance, options: RequestHookOptions): void {
   const access = options.logger.child({ context: 'Access' });
+  // With server.workers > 1, which worker answered (for operators tracing a request, and the tests).
+  const worker = workerIndex();
   fastify.addHook('onRequest', (request, reply, done) => {
     reply.header('x-request-id', request.id);
+    if (worker !== undefined) reply.header('x-modelgate-worker', String(worker));
     RequestContext.run({ requestId: request.id }, done);
   });
   fastify.addHook('onResponse', (request, reply, done) => {
