@@ -1,7 +1,7 @@
 /**
  * `npm run bench`: the mlp-bench model (784-2048-2048-10) over HTTP on loopback, one row per request, at
  * concurrency 1, 8, 64 and 256, with batching off and each policy on; the raw in-process session.run
- * limit measured in the same run; a cached case (hit path against miss path); the protocols at c=64 (TF
+ * limit and bare Fastify's HTTP limit (same body parser, fixed answer) measured in the same run; a cached case (hit path against miss path); the protocols at c=64 (TF
  * Serving JSON, V2 binary, V2 gRPC unary and streamed, raw tensors) against a bare grpc-js server's limit
  * in the same run. Writes bench/results/batching.json and bench/results/batching.svg.
  */
@@ -48,6 +48,22 @@ export async function runBatchingBench(options: BatchingBenchOptions): Promise<v
   const limit = Math.max(...raw.map((p) => p.rowsPerSecond));
   const best = raw.find((p) => p.rowsPerSecond === limit)!;
 
+  // The HTTP limit: bare Fastify parsing the same body and answering a fixed prediction, in this run.
+  const httpLimit: Record<string, LoadResult> = {};
+  {
+    const bare = await startServer('bench/lib/bare-fastify-server.ts', {}, ['-r', 'ts-node/register/transpile-only']);
+    try {
+      const url = `${bare.url}/v1/models/mlp-bench:predict`;
+      await drive(url, body, 64, 2);
+      httpLimit.c1 = await driveSequential(url, body, options.seconds);
+      httpLimit.c64 = await drive(url, body, 64, options.seconds);
+      console.log(`bare Fastify: c=1 p50 ${httpLimit.c1.p50Ms} ms; c=64 ${Math.round(httpLimit.c64.throughput)} req/s, p99 ${httpLimit.c64.p99Ms} ms`);
+    } finally {
+      await bare.stop();
+    }
+  }
+  const ofLimit = (r: LoadResult) => `${(r.throughput / httpLimit.c64.throughput).toFixed(2)}x bare Fastify`;
+
   const env = { MODEL_REPOSITORY: repo, MODELGATE_CACHE_POLICY: 'off', MODELGATE_BATCHING_MAX_BATCH_SIZE: '64' };
   const runs: Record<string, LoadResult[]> = {};
   const meanBatch: Record<string, number> = {};
@@ -64,7 +80,7 @@ export async function runBatchingBench(options: BatchingBenchOptions): Promise<v
         const batch = await batchSizes(server.url);
         (r as LoadResult & { meanBatchRows?: number }).meanBatchRows = batch.mean;
         console.log(
-          `${setting.name.padEnd(8)} c=${String(c).padStart(3)}: ${Math.round(r.throughput)} req/s (${((100 * r.throughput) / limit).toFixed(1)}% of raw limit), ` +
+          `${setting.name.padEnd(8)} c=${String(c).padStart(3)}: ${Math.round(r.throughput)} req/s (${ofLimit(r)}, ${((100 * r.throughput) / limit).toFixed(1)}% of raw limit), ` +
             `p50 ${r.p50Ms} ms, p99 ${r.p99Ms} ms, mean batch ${batch.mean.toFixed(1)} rows, non-2xx ${r.non2xx}, errors ${r.errors}`,
         );
       }
@@ -103,7 +119,7 @@ export async function runBatchingBench(options: BatchingBenchOptions): Promise<v
       variants['aimd, access log off, gRPC ModelInfer (raw)'] = await driveGrpcUnary(server.grpcAddress, grpcRequest, 64, options.seconds);
       variants['aimd, access log off, gRPC ModelStreamInfer (raw)'] = await driveGrpcStream(server.grpcAddress, grpcRequest, 64, options.seconds);
       for (const [name, r] of Object.entries(variants)) {
-        console.log(`${name}, c=64: ${Math.round(r.throughput)} req/s (${((100 * r.throughput) / limit).toFixed(1)}% of raw limit), p50 ${r.p50Ms} ms, p99 ${r.p99Ms} ms, non-2xx ${r.non2xx}`);
+        console.log(`${name}, c=64: ${Math.round(r.throughput)} req/s (${ofLimit(r)}, ${((100 * r.throughput) / limit).toFixed(1)}% of raw limit), p50 ${r.p50Ms} ms, p99 ${r.p99Ms} ms, non-2xx ${r.non2xx}`);
       }
     } finally {
       await server.stop();
@@ -145,7 +161,7 @@ export async function runBatchingBench(options: BatchingBenchOptions): Promise<v
       let seed = 1000;
       cached.miss = await drive(url, () => JSON.stringify({ instances: [row(seed++)] }), 64, options.seconds);
       for (const [name, r] of Object.entries(cached)) {
-        console.log(`cache-${name.padEnd(4)} c= 64: ${Math.round(r.throughput)} req/s, p50 ${r.p50Ms} ms, p99 ${r.p99Ms} ms, non-2xx ${r.non2xx}`);
+        console.log(`cache-${name.padEnd(4)} c= 64: ${Math.round(r.throughput)} req/s (${ofLimit(r)}), p50 ${r.p50Ms} ms, p99 ${r.p99Ms} ms, non-2xx ${r.non2xx}`);
       }
     } finally {
       await server.stop();
@@ -178,6 +194,7 @@ export async function runBatchingBench(options: BatchingBenchOptions): Promise<v
     machine,
     secondsPerRun: options.seconds,
     rawLimit: { threads: 1, points: raw, bestBatchSize: best.batchSize, rowsPerSecond: limit },
+    httpLimit,
     concurrencies: CONCURRENCIES,
     runs,
     variants,
@@ -194,7 +211,7 @@ export async function runBatchingBench(options: BatchingBenchOptions): Promise<v
     [
       { title: 'Throughput (2xx per second)', unit: 'req/s', groups, series, values: pick((r) => r.throughput) },
       { title: 'Latency: bar p99, tick p50 (log scale)', unit: 'ms', groups, series, values: pick((r) => r.p99Ms), marks: pick((r) => r.p50Ms), markLabel: 'p50', log: true },
-      protocolPanel(variants, grpcLimit),
+      protocolPanel(variants, grpcLimit, httpLimit),
     ],
     `cache hit ${Math.round(cached.hit.throughput)} req/s vs miss ${Math.round(cached.miss.throughput)} req/s at c=64`,
   );
@@ -202,9 +219,10 @@ export async function runBatchingBench(options: BatchingBenchOptions): Promise<v
   console.log(`wrote ${join(out, 'batching.json')} and ${join(out, 'batching.svg')}`);
 }
 
-/** Requests per second at c=64 by protocol (aimd, access log off), beside the bare grpc-js limit. */
-function protocolPanel(variants: Record<string, LoadResult>, grpcLimit: Record<string, LoadResult>) {
+/** Requests per second at c=64 by protocol (aimd, access log off), beside the bare Fastify and grpc-js limits. */
+function protocolPanel(variants: Record<string, LoadResult>, grpcLimit: Record<string, LoadResult>, httpLimit: Record<string, LoadResult>) {
   const bars: [string, number][] = [
+    ['bare Fastify', httpLimit.c64.throughput],
     ['REST JSON', variants['aimd, access log off'].throughput],
     ['V2 binary', variants['aimd, access log off, V2 binary body and answer'].throughput],
     ['gRPC unary', variants['aimd, access log off, gRPC ModelInfer (raw)'].throughput],
