@@ -9,6 +9,7 @@ COPY src ./src
 COPY apps ./apps
 COPY libs ./libs
 COPY scripts/copy-build-assets.js ./scripts/
+COPY types ./types
 RUN npm run build && npm prune --omit=dev
 
 FROM node:20-bookworm-slim
@@ -20,7 +21,10 @@ COPY --from=build /app/dist ./dist
 COPY package.json ./
 COPY config ./config
 COPY models ./models
-RUN mkdir -p logs && chown -R node:node /app
+# `modelgate` (and `npx modelgate` in /app) runs dist/apps/cli; `modelgate test iris` finds the hold-out rows model.json names.
+COPY apps/cli/bin ./apps/cli/bin
+COPY scripts/data/*.holdout.jsonl ./scripts/data/
+RUN ln -s /app/apps/cli/bin/modelgate.js /usr/local/bin/modelgate && mkdir -p logs && chown -R node:node /app
 USER node
 # HTTP, KServe V2 gRPC, and the probes of the queue-processor and scheduler run alone
 EXPOSE 8080 8081 8082 8083

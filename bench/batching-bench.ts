@@ -14,7 +14,7 @@ import { driveGrpcStream, driveGrpcUnary, encodeInferRequest } from './lib/grpc-
 import { drive, driveSequential, LoadResult } from './lib/http-load';
 import { measureRawLimit, RawPoint } from './lib/raw-limit';
 import { ROOT, startServer } from './lib/server-process';
-import { barChartsSvg } from './lib/svg-chart';
+import { barChartsSvg } from '@app/charts';
 
 const CONCURRENCIES = [1, 8, 64, 256];
 const SETTINGS: { name: string; env: Record<string, string> }[] = [

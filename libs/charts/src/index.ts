@@ -1,0 +1,1 @@
+export { barChartsSvg } from './svg-chart';
