@@ -26,6 +26,22 @@ describe('modelgate test and loadtest against a running server (the commands, ru
     writeModelJson(broken, 'spam', json);
     const { cpSync } = await import('fs');
     cpSync(join(broken, 'spam'), join(repository, 'spam-shuffled'), { recursive: true });
+    // iris with its rows in model.json instead of a hold-out file (one of them wrongly labelled), and a p99
+    // objective no server meets.
+    const own = tempRepository(['iris']);
+    const irisJson = readModelJson(own, 'iris');
+    const { holdoutFile: _none, ...reference } = irisJson.reference as Record<string, unknown>;
+    writeModelJson(own, 'iris', {
+      ...irisJson,
+      reference,
+      examples: [
+        { features: [5.1, 3.5, 1.4, 0.2], label: 'setosa' },
+        { features: [6.7, 3.0, 5.2, 2.3], label: 'virginica' },
+        { features: [5.9, 3.0, 4.2, 1.5], label: 'setosa' },
+      ],
+      sloP99Ms: 0.001,
+    });
+    cpSync(join(own, 'iris'), join(repository, 'iris-examples'), { recursive: true });
     app = await startInference({ models: { repository }, auth: { apiKeys: { [KEY]: ['predict'] } } });
   }, 60_000);
   afterAll(() => app?.close());
@@ -33,6 +49,16 @@ describe('modelgate test and loadtest against a running server (the commands, ru
   const test = (model: string, extra: string[] = []) =>
     runCli(['test', model, '--url', app.url, '--key', KEY, '--report', join(reports, model), '--duration', '3s', ...extra], { timeoutMs: 180_000 });
   const report = (model: string) => JSON.parse(readFileSync(join(reports, model, 'report.json'), 'utf8'));
+
+  it("checks model.json's own examples when no data file is given, and holds the load to model.json sloP99Ms", async () => {
+    const run = await test('iris-examples', ['--kinds', 'functional,load']);
+    expect(run.code).toBe(1);
+    const r = report('iris-examples');
+    const functional = r.kinds.find((k: { kind: string }) => k.kind === 'functional');
+    expect([functional.examples, functional.correct, functional.mismatches.length]).toEqual([3, 2, 1]);
+    const load = r.kinds.find((k: { kind: string }) => k.kind === 'load');
+    expect(load.slo).toMatchObject({ p99Ms: 0.001, source: 'model.json sloP99Ms', held: false });
+  });
 
   for (const model of ['iris', 'name-gender', 'spam']) {
     it(`${model}: the four kinds pass on its hold-out data, exit 0, report.json and a self-contained report.html`, async () => {

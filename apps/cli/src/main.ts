@@ -28,7 +28,7 @@ function loadOptions(command: Command, duration: string): Command {
     .addOption(new Option('--rate <x/min>', 'open loop: calls per user: 600/min, 10/s, 36000/h').argParser(parseRatePerMinute).default(60, '60/min'))
     .addOption(new Option('--duration <d>', 'how long the load runs: 10s, 2m').argParser(parseDurationSeconds).default(parseDurationSeconds(duration), duration))
     .option('--concurrency <c>', 'closed loop instead: c requests always in flight (autocannon)', parsePositiveInt)
-    .option('--slo-ms <ms>', 'p99 latency the load must stay under (default: model.json reference.sloP99Ms)', parsePositiveNumber)
+    .option('--slo-ms <ms>', 'p99 latency the load must stay under (default: model.json sloP99Ms)', parsePositiveNumber)
     .option('--max-error-rate <share>', 'share of load requests allowed to fail', parseFraction, 0)
     .option('--data <file>', 'rows (.jsonl or .csv); default: the hold-out file model.json names')
     .option('--json', 'print the result as JSON on stdout, no progress');

@@ -25,6 +25,13 @@ export interface ModelConfig {
   /** `queue`: :predict is answered through the job queue (inference off the API machines). */
   route: 'inline' | 'queue';
   reference?: ModelReference;
+  /**
+   * Rows with the answer they should get, in the form of a data file's rows (`{"features": [...], "label":
+   * "setosa"}`): what `modelgate test` checks when no data file is given. At most 1,000.
+   */
+  examples?: Record<string, unknown>[];
+  /** The p99 latency in milliseconds the model must stay under; `modelgate test` holds its load to it. */
+  sloP99Ms?: number;
 }
 
 export interface ClassificationSpec {
@@ -50,8 +57,10 @@ export interface ModelReference {
 
 const KEYS = [
   'description', 'inputs', 'outputs', 'preprocess', 'postprocess', 'versionPolicy', 'versionLabels', 'batching', 'cache',
-  'instances', 'threads', 'executionProvider', 'fallback', 'warmup', 'route', 'reference',
+  'instances', 'threads', 'executionProvider', 'fallback', 'warmup', 'route', 'reference', 'examples', 'sloP99Ms',
 ];
+
+const MAX_EXAMPLES = 1000;
 
 /** Throws a plain Error whose message names the field; the registry wraps it with the file's path. */
 export function parseModelConfig(raw: unknown): ModelConfig {
@@ -75,8 +84,21 @@ export function parseModelConfig(raw: unknown): ModelConfig {
     warmup: optional(obj.warmup, 'warmup', (v) => asBool(v, 'warmup')),
     route: asEnum(obj.route ?? 'inline', 'route', ['inline', 'queue'] as const),
     reference: optional(obj.reference, 'reference', (v) => asObject(v, 'reference') as ModelReference),
+    examples: optional(obj.examples, 'examples', asExamples),
+    sloP99Ms: optional(obj.sloP99Ms, 'sloP99Ms', (v) => asPositiveNumber(v, 'sloP99Ms')),
   };
   return config;
+}
+
+function asExamples(raw: unknown): Record<string, unknown>[] {
+  const rows = asArray(raw, 'examples');
+  if (rows.length > MAX_EXAMPLES) throw new Error(`examples has ${rows.length} rows, at most ${MAX_EXAMPLES}`);
+  return rows.map((row, i) => asObject(row, `examples[${i}]`));
+}
+
+function asPositiveNumber(value: unknown, field: string): number {
+  if (typeof value !== 'number' || !Number.isFinite(value) || value <= 0) throw new Error(`${field} must be a number above 0, got ${JSON.stringify(value)}`);
+  return value;
 }
 
 function asTransform(raw: unknown, field: string): TextFeaturesSpec {

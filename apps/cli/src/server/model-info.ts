@@ -16,6 +16,10 @@ export interface ModelInfo {
   labels?: string[];
   description?: string;
   reference?: Record<string, unknown> & { classDistribution?: Record<string, number>; holdoutAccuracy?: number };
+  /** model.json `examples`: rows with their expected answers, as a data file's rows. */
+  examples?: Record<string, unknown>[];
+  /** model.json `sloP99Ms`. */
+  sloP99Ms?: number;
 }
 
 /**
@@ -46,6 +50,8 @@ export async function fetchModelInfo(client: HttpClient, model: string): Promise
     labels: Array.isArray(mg.labels) ? (mg.labels as string[]) : undefined,
     description: typeof mg.description === 'string' ? mg.description : undefined,
     reference: mg.reference && typeof mg.reference === 'object' ? (mg.reference as ModelInfo['reference']) : undefined,
+    examples: Array.isArray(mg.examples) ? (mg.examples as Record<string, unknown>[]) : undefined,
+    sloP99Ms: typeof mg.sloP99Ms === 'number' ? mg.sloP99Ms : undefined,
   };
 }
 

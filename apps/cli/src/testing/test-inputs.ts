@@ -13,12 +13,16 @@ export interface TestData {
 
 /**
  * The rows to test with: `--data`, else the hold-out file model.json's reference names (resolved from the
- * working directory, then the checkout), else none.
+ * working directory, then the checkout), else model.json's own `examples`, else none.
  */
 export function loadTestData(model: ModelInfo, dataFile: string | undefined, options: ExampleOptions): TestData {
   const file = dataFile ?? holdoutFile(model);
-  if (!file) return { examples: [] };
-  return { file, examples: toExamples(readDataFile(file), model, file, options) };
+  if (file) return { file, examples: toExamples(readDataFile(file), model, file, options) };
+  if (model.examples?.length) {
+    const records = model.examples.map((fields, i) => ({ line: i + 1, fields }));
+    return { file: 'model.json examples', examples: toExamples(records, model, 'model.json examples', options) };
+  }
+  return { examples: [] };
 }
 
 function holdoutFile(model: ModelInfo): string | undefined {

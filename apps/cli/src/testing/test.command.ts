@@ -106,13 +106,12 @@ export function loadShapeOf(flags: LoadFlags): LoadShape {
 /** The load kind, as `test` and `loadtest` run it. */
 export async function loadKind(flags: LoadFlags, info: ModelInfo, instances: unknown[], progress: Progress) {
   const shape = loadShapeOf(flags);
-  const declared = info.reference?.sloP99Ms;
   const slo: Pick<LoadOptions, 'sloP99Ms' | 'sloSource'> =
     flags.sloMs !== undefined
       ? { sloP99Ms: flags.sloMs, sloSource: '--slo-ms' }
-      : typeof declared === 'number'
-        ? { sloP99Ms: declared, sloSource: 'model.json reference.sloP99Ms' }
-        : { sloSource: 'pass --slo-ms, or set reference.sloP99Ms in model.json' };
+      : info.sloP99Ms !== undefined
+        ? { sloP99Ms: info.sloP99Ms, sloSource: 'model.json sloP99Ms' }
+        : { sloSource: 'pass --slo-ms, or set sloP99Ms in model.json' };
   const live = progress.load('load', flags.duration);
   try {
     return await runLoad(flags.url, flags.key, info.name, instances, { shape, ...slo, maxErrorRate: flags.maxErrorRate, onTick: (s) => live.tick(s) });

@@ -56,6 +56,8 @@ export function modelMetadataBody(servable: ModelVersion) {
       executionProvider: servable.plan.provider,
       route: config.route,
       reference: servable.reference,
+      examples: config.examples,
+      sloP99Ms: config.sloP99Ms,
     },
   };
 }
