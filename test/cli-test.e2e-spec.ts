@@ -130,7 +130,7 @@ describe('modelgate test and loadtest against a running server (the commands, ru
     it('unknown model: names the models the server serves', async () => {
       const run = await runCli(['test', 'irsi', '--url', app.url, '--key', KEY]);
       expect(run.code).toBe(2);
-      expect(expectOneLine(run.stderr)).toBe(`modelgate: model 'irsi' is not served by ${app.url}; it serves: iris, name-gender, spam, spam-shuffled`);
+      expect(expectOneLine(run.stderr)).toBe(`modelgate: model 'irsi' is not served by ${app.url}; it serves: iris, iris-examples, name-gender, spam, spam-shuffled`);
     });
 
     it('auth refused: no key, and an unknown key (401)', async () => {
