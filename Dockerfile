@@ -1,5 +1,7 @@
 # One image for the three apps; docker-compose.yml picks the entry point of each.
-FROM node:20-bookworm-slim AS build
+# Node.js 22: content-disposition 3 (under @fastify/static) declares engines node >=22, and every other
+# dependency's engines accept 22 (test/ops/docker.ops-spec.ts checks them against node_modules).
+FROM node:22-bookworm-slim AS build
 WORKDIR /app
 ENV ONNXRUNTIME_NODE_INSTALL=skip
 COPY package.json package-lock.json .npmrc ./
@@ -12,7 +14,7 @@ COPY scripts/copy-build-assets.js ./scripts/
 COPY types ./types
 RUN npm run build && npm prune --omit=dev
 
-FROM node:20-bookworm-slim
+FROM node:22-bookworm-slim
 WORKDIR /app
 ENV NODE_ENV=production ONNXRUNTIME_NODE_INSTALL=skip
 RUN apt-get update && apt-get install -y --no-install-recommends curl && rm -rf /var/lib/apt/lists/*

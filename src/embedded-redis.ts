@@ -2,6 +2,7 @@ import { ChildProcess, spawn, spawnSync } from 'child_process';
 import { mkdtempSync, rmSync } from 'fs';
 import { tmpdir } from 'os';
 import { join } from 'path';
+import { describeRedisTarget, parseRedisUrl } from '@app/config';
 import { redisAnswers } from './redis-probe';
 
 const LOCAL_HOSTS = ['127.0.0.1', 'localhost', '::1', '[::1]'];
@@ -22,16 +23,20 @@ function onPath(binary: string): boolean {
  */
 export async function ensureRedis(url: string, embedded: boolean): Promise<RedisPlan> {
   if (await redisAnswers(url)) return { kind: 'external' };
-  const u = new URL(url);
-  const local = LOCAL_HOSTS.includes(u.hostname);
+  const target = parseRedisUrl(url);
+  const { host, port } = target.nodes[0];
+  if (target.topology !== 'single') {
+    // A private server cannot stand in for a Sentinel group or a Cluster: those are the operator's.
+    return { kind: 'missing', message: `No Redis answers at ${describeRedisTarget(target)}. Check that its nodes run and are reachable, or point REDIS_URL at another.` };
+  }
+  const local = LOCAL_HOSTS.includes(host) || LOCAL_HOSTS.includes(`[${host}]`);
   const advice =
-    `No Redis answers at ${u.hostname}:${u.port || 6379}. Start one (apt-get install redis-server, then redis-server; ` +
+    `No Redis answers at ${describeRedisTarget(target)}. Start one (apt-get install redis-server, then redis-server; ` +
     'or docker run -p 6379:6379 redis:7) or point REDIS_URL at one.';
   if (!embedded) return { kind: 'missing', message: `${advice} (redis.embedded is off)` };
   if (!local) return { kind: 'missing', message: `${advice} (a private Redis is only started for a local REDIS_URL)` };
   if (!onPath('redis-server')) return { kind: 'missing', message: `${advice} (no redis-server on PATH to start a private one)` };
 
-  const port = Number(u.port || 6379);
   const dir = mkdtempSync(join(tmpdir(), 'modelgate-redis-'));
   const child = spawn(
     'redis-server',

@@ -4,7 +4,7 @@ import { QueueConfig, RedisConfig } from '@app/config';
 import { ModelBatchers } from '@app/dataplane';
 import { ModelRegistry } from '@app/models';
 import { predictQueueName, PredictJobData, PredictJobResult, QueueMetrics } from '@app/queue';
-import { bullRedisOptions, describeRedisUrl, redisOptionsFromUrl } from '@app/redis';
+import { bullRedisOptions, describeRedisUrl, queuePrefixOf, redisOptionsFromUrl } from '@app/redis';
 import { PredictionProcessor } from './prediction.processor';
 
 type PredictWorker = Worker<PredictJobData, PredictJobResult>;
@@ -69,7 +69,7 @@ export class PredictionWorkers implements OnApplicationBootstrap, BeforeApplicat
     }
     const worker: PredictWorker = new Worker(predictQueueName(model), (job) => this.processor.process(job), {
       connection: bullRedisOptions(redisOptionsFromUrl(this.redis.url)),
-      prefix: this.redis.keyPrefix,
+      prefix: queuePrefixOf(this.redis),
       concurrency,
       lockDuration: this.config.lockDurationMs,
       stalledInterval: this.config.stalledIntervalMs,

@@ -45,6 +45,8 @@ export class CacheMetrics {
     const hits = this.hits.labels({ model });
     const misses = this.misses.labels({ model });
     const shared = this.sharedRows.labels({ model });
+    // Series that exist from the first scrape at 0, so that a hit ratio (rate over rate) has a value at once.
+    for (const counter of [hits, misses, shared]) counter.inc(0);
     return {
       hit: (n) => n > 0 && hits.inc(n),
       miss: (n) => n > 0 && misses.inc(n),

@@ -1,7 +1,8 @@
-import KeyvRedis, { createClient, RedisClientType } from '@keyv/redis';
+import KeyvRedis, { createClient, createCluster, createSentinel, RedisClientType, RedisClusterType, RedisSentinelType } from '@keyv/redis';
 import { DeserializedData, Deserialize, Keyv, Serialize } from 'keyv';
 import { deserializeEntry, serializeEntry } from './row-codec';
 import { CachedOutputs } from './tensor-rows';
+import { parseRedisUrl, RedisTarget } from '@app/config';
 import { withTimeout } from '@app/time';
 
 /** The longest a Redis read or write of the cache may take before it counts as a miss (or is given up). */
@@ -27,7 +28,7 @@ export class RedisCacheTier {
   /** Keys are `<namespace>:<model>@<version>:<hash>`. */
   readonly namespace: string;
   readonly keyv: Keyv<CachedOutputs>;
-  private readonly client: RedisClientType;
+  private readonly client: TierClient;
   private down = false;
   private everReady = false;
 
@@ -38,13 +39,13 @@ export class RedisCacheTier {
     private readonly timeoutMs = REDIS_TIER_TIMEOUT_MS,
   ) {
     this.namespace = `${keyPrefix}:cache`;
-    this.client = createClient({
-      url,
-      disableOfflineQueue: true,
-      socket: { connectTimeout: 2000, reconnectStrategy: (attempt: number) => Math.min(100 * 2 ** Math.min(attempt, 5), 3000) },
-    }) as RedisClientType;
-    this.client.on('error', (error: Error) => this.onError(error));
+    this.client = createTierClient(url);
+    this.client.on('error', (error: Error | string) => this.onError(typeof error === 'string' ? new Error(error) : error));
+    // A single client says 'ready' (again after each reconnect), a cluster 'connect' and each node 'node-ready'.
     this.client.on('ready', () => this.onReady());
+    this.client.on('connect', () => this.onReady());
+    this.client.on('node-ready', () => this.onReady());
+    this.client.on('node-error', (error: Error) => this.onError(error));
     const adapter = new KeyvRedis<CachedOutputs>(this.client, { namespace: this.namespace, keyPrefixSeparator: ':', throwOnConnectError: false, throwOnErrors: false });
     this.keyv = new Keyv<CachedOutputs>({
       store: adapter,
@@ -55,11 +56,16 @@ export class RedisCacheTier {
     });
     this.keyv.on('error', () => undefined); // failures are misses; the outage is reported by the client's events
     // Connected here, once: the adapter would otherwise try to connect on every call while Redis is away.
-    void this.client.connect().catch(() => undefined);
+    // A Sentinel client announces no 'ready': connecting is its moment.
+    void this.client.connect().then(
+      () => this.onReady(),
+      () => undefined,
+    );
   }
 
   get ready(): boolean {
-    return this.client.isReady;
+    // A cluster client has no isReady: it is open once it knows the slots, and routes around a lost node.
+    return 'isReady' in this.client ? this.client.isReady : this.client.isOpen;
   }
 
   /** Entries with their expiry time (Date.now() scale), undefined for misses; all misses when Redis is away. */
@@ -78,11 +84,15 @@ export class RedisCacheTier {
   async deletePrefix(prefix: string): Promise<number> {
     if (!this.ready) throw new Error('Redis is not connected');
     const match = `${escapeGlob(this.namespace)}:${escapeGlob(prefix)}*`;
-    let deleted = 0;
-    for await (const keys of this.client.scanIterator({ MATCH: match, COUNT: 500 })) {
-      if (keys.length > 0) deleted += await this.client.unlink(keys);
+    const client = this.client;
+    if (isCluster(client)) {
+      // Every master holds some of the keys; one UNLINK may not span slots, so each key goes alone.
+      const masters = await Promise.all(client.masters.map((m) => client.nodeClient(m)));
+      const counts = await Promise.all(masters.map((node) => sweep(node as unknown as ScanNode, match, true)));
+      return counts.reduce((a, b) => a + b, 0);
     }
-    return deleted;
+    if (isSentinel(client)) return client.use((master) => sweep(master as unknown as ScanNode, match, false));
+    return sweep(client as unknown as ScanNode, match, false);
   }
 
   async close(): Promise<void> {
@@ -104,6 +114,74 @@ export class RedisCacheTier {
     this.down = false;
     this.everReady = true;
   }
+}
+
+type TierClient = RedisClientType | RedisClusterType | RedisSentinelType;
+
+/** What deletePrefix needs of a connection to one server. */
+interface ScanNode {
+  scan(cursor: string, options: { MATCH: string; COUNT: number }): Promise<{ cursor: string | number; keys: string[] }>;
+  unlink(keys: string | string[]): Promise<number>;
+}
+
+async function sweep(node: ScanNode, match: string, keyByKey: boolean): Promise<number> {
+  let cursor = '0';
+  let deleted = 0;
+  do {
+    const page = await node.scan(cursor, { MATCH: match, COUNT: 500 });
+    cursor = String(page.cursor);
+    if (page.keys.length === 0) continue;
+    if (keyByKey) deleted += (await Promise.all(page.keys.map((key) => node.unlink(key)))).reduce((a, b) => a + b, 0);
+    else deleted += await node.unlink(page.keys);
+  } while (cursor !== '0');
+  return deleted;
+}
+
+function isCluster(client: TierClient): client is RedisClusterType {
+  return 'masters' in client;
+}
+
+function isSentinel(client: TierClient): client is RedisSentinelType {
+  return 'getSentinelNode' in client;
+}
+
+/**
+ * node-redis's client for what REDIS_URL names (@keyv/redis takes all three): one server, a Cluster
+ * (keys spread over its masters; @keyv/redis splits multi-key reads by slot), or a Sentinel group (the
+ * client follows the master through a failover). No offline queue anywhere: a lookup while Redis is away
+ * is a miss at once.
+ */
+function createTierClient(url: string): TierClient {
+  const target = parseRedisUrl(url);
+  const socket = {
+    connectTimeout: 2000,
+    reconnectStrategy: (attempt: number) => Math.min(100 * 2 ** Math.min(attempt, 5), 3000),
+    ...(target.tls ? { tls: true as const } : {}),
+  };
+  const auth = { ...(target.username ? { username: target.username } : {}), ...(target.password ? { password: target.password } : {}) };
+  if (target.topology === 'cluster') {
+    return createCluster({
+      rootNodes: target.nodes.map((node) => ({ url: nodeUrl(target, node) })),
+      defaults: { ...auth, disableOfflineQueue: true, socket },
+    }) as unknown as TierClient;
+  }
+  if (target.topology === 'sentinel') {
+    return createSentinel({
+      name: target.name!,
+      sentinelRootNodes: target.nodes,
+      nodeClientOptions: { ...auth, database: target.db, disableOfflineQueue: true, socket },
+      sentinelClientOptions: {
+        ...(target.sentinelUsername ? { username: target.sentinelUsername } : {}),
+        ...(target.sentinelPassword ? { password: target.sentinelPassword } : {}),
+        socket,
+      },
+    }) as unknown as TierClient;
+  }
+  return createClient({ url, disableOfflineQueue: true, socket }) as unknown as TierClient;
+}
+
+function nodeUrl(target: RedisTarget, node: { host: string; port: number }): string {
+  return `${target.tls ? 'rediss' : 'redis'}://${node.host.includes(':') ? `[${node.host}]` : node.host}:${node.port}`;
 }
 
 /** Redis glob patterns treat * ? [ ] \ specially; the prefix and model names are matched literally. */

@@ -35,7 +35,10 @@ describe('loadConfig', () => {
       /^Invalid configuration: batching\.policy \(MODELGATE_BATCHING_POLICY\) must be one of the following values: fixed, aimd, quantile, got "random"$/,
     );
     expect(() => loadConfig({ configDir, env: { REDIS_URL: 'localhost:6379' } })).toThrow(
-      'redis.url (REDIS_URL) must be a redis:// or rediss:// URL',
+      'redis.url (REDIS_URL) must be a redis://, rediss://, redis+sentinel:// or redis+cluster:// URL',
+    );
+    expect(() => loadConfig({ configDir, env: { REDIS_URL: 'redis+sentinel://10.0.0.1,10.0.0.2' } })).toThrow(
+      /^Invalid configuration: redis\.url \(REDIS_URL\) names no master group: add \?name=<master>/,
     );
   });
 

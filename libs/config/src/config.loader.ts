@@ -6,6 +6,7 @@ import { validateSync, ValidationError } from 'class-validator';
 import { API_SCOPES, ApiScope, AppConfig, CONFIG_SECTIONS } from './config.schema';
 import { ConfigError } from './config-error';
 import { envNameOf } from './env-names';
+import { parseRedisUrl } from './redis-url';
 
 type Raw = Record<string, any>;
 export type ConfigOverrides = { [S in keyof typeof CONFIG_SECTIONS]?: Partial<AppConfig[S]> };
@@ -32,6 +33,12 @@ export function loadConfig(options: LoadConfigOptions = {}): AppConfig {
   const config = plainToInstance(AppConfig, raw);
   const errors = validateSync(config, { whitelist: true, forbidNonWhitelisted: true });
   if (errors.length > 0) throw new ConfigError(describe(errors[0], raw));
+  if (config.queue.ackReplicas > 0 && parseRedisUrl(config.redis.url).topology === 'cluster') {
+    // WAIT counts the replicas of the node a connection talks to; a Cluster spreads that over masters.
+    throw new ConfigError(
+      `Invalid configuration: queue.ackReplicas (${envNameOf('queue.ackReplicas')}) works with one server or a Sentinel group; with a Redis Cluster (redis.url) it must be 0`,
+    );
+  }
   config.configDir = configDir;
   config.models.repository = resolve(config.models.repository);
   config.logging.dir = resolve(config.logging.dir);

@@ -14,6 +14,7 @@ import {
   ValidateBy,
   ValidateNested,
 } from 'class-validator';
+import { parseRedisUrl } from './redis-url';
 
 /** One class per concern; each is also a Nest provider token, so a service injects only what it reads. */
 export class ServerConfig {
@@ -47,14 +48,38 @@ export class GrpcConfig {
 }
 
 export class RedisConfig {
-  @Matches(/^rediss?:\/\/\S+$/, { message: 'must be a redis:// or rediss:// URL' }) url!: string;
+  /** One server, a Sentinel group or a Cluster: the forms are in redis-url.ts. */
+  @IsRedisUrl() url!: string;
   @IsBoolean() embedded!: boolean;
   @Matches(/^[A-Za-z0-9_.:-]{1,64}$/, { message: 'must be 1-64 characters of letters, digits, _ . : -' })
   keyPrefix!: string;
 }
 
+function IsRedisUrl(): PropertyDecorator {
+  let reason = '';
+  return ValidateBy({
+    name: 'matches', // reported as a format error, like the other string settings
+    validator: {
+      validate: (value: unknown) => {
+        if (typeof value !== 'string') return ((reason = 'must be a string'), false);
+        try {
+          parseRedisUrl(value);
+          return true;
+        } catch (error) {
+          reason = (error as Error).message;
+          return false;
+        }
+      },
+      defaultMessage: () => reason,
+    },
+  });
+}
+
 export class ModelsConfig {
   @IsString() @MinLength(1) repository!: string;
+  /** The name a single-model directory (model.onnx at the repository's root, as KServe's /mnt/models) serves under; '' = the folder's name. */
+  @Matches(/^$|^[A-Za-z0-9][A-Za-z0-9_.-]{0,63}$/, { message: 'must be empty or a model name: 1-64 letters, digits, _ . -, starting with a letter or digit' })
+  name?: string;
   @IsBoolean() watch!: boolean;
   @IsInt() @Min(0) pollIntervalSeconds!: number;
   @IsBoolean() warmup!: boolean;
@@ -99,6 +124,8 @@ export class QueueConfig {
   @IsInt() @Min(1000) lockDurationMs!: number;
   @IsInt() @Min(100) stalledIntervalMs!: number;
   @IsInt() @Min(10) redisTimeoutMs!: number;
+  /** Replicas that must confirm a new job (Redis WAIT) before it is answered 202; 0 = the master's word. */
+  @IsInt() @Min(0) @Max(16) ackReplicas!: number;
 }
 
 export class DriftConfig {

@@ -8,3 +8,5 @@ export { loadSchedules, parseSchedules, MAINTENANCE_JOBS } from './schedules';
 export type { Schedule, MaintenanceJobName } from './schedules';
 export { overlaySettings, isIntAtLeast1, oneOf } from './settings-overlay';
 export type { SettingRule, SettingRules } from './settings-overlay';
+export { parseRedisUrl, describeRedisTarget, RedisUrlError, REDIS_URL_FORMS } from './redis-url';
+export type { RedisTarget, RedisTopology, RedisNodeAddress } from './redis-url';

@@ -25,6 +25,7 @@ export class ModelBatchers {
     private readonly statistics: ModelStatistics,
     registry: ModelRegistry,
   ) {
+    metrics.reportPending(() => [...this.batchers].map(([servable, batcher]) => [servable, batcher.stats().queuedRows] as [ModelVersion, number]));
     // A model.json with bad batching settings fails its load, before it takes traffic.
     registry.onValidate((servable) => void this.settingsOf(servable));
     // Created when a version becomes available, so the first request does not pay for it.

@@ -1,14 +1,13 @@
 import { Inject, Injectable, Logger, OnApplicationShutdown } from '@nestjs/common';
-import Redis from 'ioredis';
 import { DriftConfig, RedisConfig } from '@app/config';
-import { REDIS } from '@app/redis';
+import { REDIS, RedisClient } from '@app/redis';
 
 const FLUSH_EVERY_MS = 1000;
 
 /**
  * The last `drift.windowSize` predicted labels of each model, in Redis so that every replica adds to the
  * same window and the scheduler can read it. Labels are buffered and written once a second in one
- * pipeline (LPUSH + LTRIM), so the prediction path never waits on Redis; while Redis is away the buffer
+ * pipeline per model (LPUSH + LTRIM), so the prediction path never waits on Redis; while Redis is away the buffer
  * is dropped, since a drift window may lose samples but must never hold requests up.
  */
 @Injectable()
@@ -19,7 +18,7 @@ export class PredictionWindow implements OnApplicationShutdown {
   private failing = false;
 
   constructor(
-    @Inject(REDIS) private readonly redis: Redis,
+    @Inject(REDIS) private readonly redis: RedisClient,
     private readonly redisConfig: RedisConfig,
     private readonly config: DriftConfig,
   ) {}
@@ -50,14 +49,14 @@ export class PredictionWindow implements OnApplicationShutdown {
     clearTimeout(this.timer);
     this.timer = undefined;
     if (this.buffer.size === 0) return;
-    const pipeline = this.redis.pipeline();
-    for (const [model, labels] of this.buffer) {
-      pipeline.lpush(this.key(model), ...labels);
-      pipeline.ltrim(this.key(model), 0, this.config.windowSize - 1);
-    }
+    // One pipeline per model: on a Redis Cluster a pipeline must stay within one node, and each model's
+    // window is one key (each pipeline still is one round trip).
+    const pipelines = [...this.buffer].map(([model, labels]) =>
+      this.redis.pipeline().lpush(this.key(model), ...labels).ltrim(this.key(model), 0, this.config.windowSize - 1),
+    );
     this.buffer.clear();
     try {
-      await pipeline.exec();
+      await Promise.all(pipelines.map((p) => p.exec()));
       if (this.failing) this.logger.log('recording live predictions again');
       this.failing = false;
     } catch (error) {

@@ -2,6 +2,7 @@ import { DynamicModule, Module, Type } from '@nestjs/common';
 import { TerminusModule } from '@nestjs/terminus';
 import { HealthController } from './health.controller';
 import { READINESS_CHECKS, ReadinessCheck } from './readiness-check';
+import { ReadinessMetrics } from './readiness-metrics';
 
 export interface HealthModuleOptions {
   /** Modules the checks need (e.g. ModelsModule for ModelsHealthIndicator). */
@@ -20,6 +21,7 @@ export class HealthModule {
       providers: [
         ...options.checks,
         { provide: READINESS_CHECKS, useFactory: (...checks: ReadinessCheck[]) => checks, inject: options.checks },
+        ReadinessMetrics,
       ],
       exports: [READINESS_CHECKS],
     };

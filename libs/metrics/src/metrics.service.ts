@@ -17,7 +17,8 @@ export class MetricsService {
   readonly httpDuration: Histogram<'method' | 'route' | 'status'>;
 
   constructor() {
-    collectDefaultMetrics({ register: this.registry, prefix: 'modelgate_process_' });
+    // prom-client's process_* and nodejs_* under their standard names: stock Node.js dashboards and alerts read them.
+    collectDefaultMetrics({ register: this.registry });
     shareWithPrimary(this.registry);
     this.httpRequests = this.counter({
       name: 'modelgate_http_requests_total',

@@ -17,6 +17,7 @@ const CONFIG: QueueConfig = {
   lockDurationMs: 10000,
   stalledIntervalMs: 5000,
   redisTimeoutMs: 5000,
+  ackReplicas: 0,
 };
 
 describe('job options', () => {

@@ -62,6 +62,7 @@ export class JobProducer {
       ...(requestHash ? { requestHash } : {}),
     };
     const job = await this.queues.use(model, 'add a job', (queue) => queue.add(PREDICT_JOB_NAME, data, bullJobOptions(jobId, options, this.config)));
+    await this.queues.replicated();
     this.queues.noteAdded(model);
     this.metrics.submitted(model);
     if (idempotencyKey !== undefined) {

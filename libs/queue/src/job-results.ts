@@ -1,9 +1,8 @@
 import { Inject, Injectable, Logger, OnApplicationShutdown } from '@nestjs/common';
 import { QueueEvents } from 'bullmq';
-import Redis from 'ioredis';
 import { QueueConfig, RedisConfig } from '@app/config';
 import { DeadlineExceededError, DependencyUnavailableError, ModelgateError } from '@app/errors';
-import { bullRedisOptions, REDIS, redisOptionsFromUrl, withinRedisTimeout } from '@app/redis';
+import { bullRedisOptions, queuePrefixOf, REDIS, RedisClient, redisOptionsFromUrl, withinRedisTimeout } from '@app/redis';
 import { closeBull } from './close-bull';
 import { errorOfFailure } from './job-failure';
 import { readJob } from './job-view';
@@ -38,7 +37,7 @@ export class JobResults implements OnApplicationShutdown {
     private readonly queues: PredictQueues,
     private readonly redisConfig: RedisConfig,
     private readonly config: QueueConfig,
-    @Inject(REDIS) private readonly redis: Redis,
+    @Inject(REDIS) private readonly redis: RedisClient,
   ) {}
 
   /**
@@ -122,7 +121,7 @@ export class JobResults implements OnApplicationShutdown {
     const lastEventId = last[0]?.[0] ?? '0-0';
     const events = new QueueEvents(predictQueueName(model), {
       connection: bullRedisOptions(redisOptionsFromUrl(this.redisConfig.url)),
-      prefix: this.redisConfig.keyPrefix,
+      prefix: queuePrefixOf(this.redisConfig),
       lastEventId,
     });
     entry.events = events;

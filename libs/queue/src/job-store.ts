@@ -1,8 +1,7 @@
 import { Inject, Injectable } from '@nestjs/common';
-import Redis from 'ioredis';
 import { QueueConfig, RedisConfig } from '@app/config';
 import { ConflictError, JobNotFoundError } from '@app/errors';
-import { isConnectionError, REDIS, withinRedisTimeout } from '@app/redis';
+import { isConnectionError, REDIS, RedisClient, withinRedisTimeout } from '@app/redis';
 import { modelOfJobId } from './job-id';
 import { jobView, JobView, readJob } from './job-view';
 import { PredictQueues } from './predict-queues';
@@ -18,7 +17,7 @@ export class JobStore {
     private readonly queues: PredictQueues,
     private readonly config: QueueConfig,
     private readonly redisConfig: RedisConfig,
-    @Inject(REDIS) private readonly redis: Redis,
+    @Inject(REDIS) private readonly redis: RedisClient,
   ) {}
 
   async get(id: string): Promise<JobView> {

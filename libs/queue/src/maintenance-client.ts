@@ -3,7 +3,7 @@ import { BeforeApplicationShutdown, Injectable, Logger, OnApplicationShutdown } 
 import { randomUUID } from 'crypto';
 import { Job, Queue, QueueEvents } from 'bullmq';
 import { QueueConfig, RedisConfig, Schedule } from '@app/config';
-import { bullRedisOptions, redisOptionsFromUrl } from '@app/redis';
+import { bullRedisOptions, queuePrefixOf, redisOptionsFromUrl } from '@app/redis';
 import { closeBull } from './close-bull';
 import { MaintenanceJobData } from './maintenance-job';
 import { MAINTENANCE_QUEUE } from './queue-names';
@@ -60,7 +60,7 @@ export class MaintenanceClient implements BeforeApplicationShutdown, OnApplicati
 
   private async queueEvents(): Promise<QueueEvents> {
     if (!this.events) {
-      this.events = new QueueEvents(MAINTENANCE_QUEUE, { connection: bullRedisOptions(redisOptionsFromUrl(this.redis.url)), prefix: this.redis.keyPrefix });
+      this.events = new QueueEvents(MAINTENANCE_QUEUE, { connection: bullRedisOptions(redisOptionsFromUrl(this.redis.url)), prefix: queuePrefixOf(this.redis) });
       this.events.on('error', (error) => this.logger.warn(`maintenance queue events: ${error.message}`));
       await this.events.waitUntilReady();
     }

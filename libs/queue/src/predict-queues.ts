@@ -2,11 +2,10 @@ import { Injectable, Logger, OnApplicationShutdown } from '@nestjs/common';
 import { Queue } from 'bullmq';
 import { existsSync } from 'fs';
 import { join } from 'path';
-import Redis from 'ioredis';
 import { QueueConfig, RedisConfig } from '@app/config';
 import { DependencyUnavailableError } from '@app/errors';
 import { ModelRepository } from '@app/models';
-import { appRedisOptions, createRedis, withinRedisTimeout } from '@app/redis';
+import { appRedisOptions, createRedis, queuePrefixOf, RedisClient, withinRedisTimeout } from '@app/redis';
 import { PredictJobData, PredictJobResult } from './predict-job';
 import { closeBull } from './close-bull';
 import { predictQueueName } from './queue-names';
@@ -42,10 +41,13 @@ interface Backlog {
 @Injectable()
 export class PredictQueues implements OnApplicationShutdown {
   private readonly logger = new Logger('Jobs');
-  private readonly connection: Redis;
+  private readonly connection: RedisClient;
   private readonly queues = new Map<string, PredictQueue>();
   private readonly backlogs = new Map<string, Backlog>();
   private closed = false;
+  /** The WAIT in flight, and the one that follows it (see replicated). */
+  private waiting?: Promise<number>;
+  private queuedWait?: Promise<number>;
 
   constructor(
     private readonly redis: RedisConfig,
@@ -65,7 +67,7 @@ export class PredictQueues implements OnApplicationShutdown {
     if (this.closed) throw new DependencyUnavailableError('the job queues are shutting down');
     const queue = new Queue<PredictJobData, PredictJobResult>(predictQueueName(model), {
       connection: this.connection,
-      prefix: this.redis.keyPrefix,
+      prefix: queuePrefixOf(this.redis),
     });
     queue.on('error', (error) => this.logger.warn(`queue ${predictQueueName(model)}: ${error.message}`));
     // Ids come from requests (GET /v1/jobs/<anything>~x): only models of the repository get a queue kept
@@ -112,6 +114,58 @@ export class PredictQueues implements OnApplicationShutdown {
       await entry.reading;
     }
     return b.count + b.addedSince;
+  }
+
+  /**
+   * Waits until queue.ackReplicas replicas hold every write made so far on the producer connection (Redis
+   * WAIT, for at most half of queue.redisTimeoutMs), and refuses with 503 when fewer confirm. Replication
+   * is asynchronous: a job only the master holds is lost if the master fails over before it is copied, and
+   * during a failover the old master takes writes that the new one never sees. A job a replica confirmed is
+   * on the replica that Sentinel promotes. WAIT counts this connection's own writes, which is why the
+   * jobs go out on it.
+   *
+   * One WAIT covers every write sent before it, so concurrent submissions share them (a group commit): a
+   * WAIT already in flight may have been sent before this caller's job, so callers arriving meanwhile
+   * share the next one, sent when it returns. A blocked WAIT holds the connection's later commands back
+   * (Redis serves one client in order), so one WAIT per job would serialise the jobs API.
+   */
+  async replicated(): Promise<void> {
+    const wanted = this.config.ackReplicas;
+    if (wanted === 0) return;
+    const acked = await this.nextWait();
+    if (acked < wanted) {
+      throw new DependencyUnavailableError(
+        `${acked} of ${wanted} Redis replicas confirmed the job within ${this.waitTimeoutMs()} ms (queue.ackReplicas): it is not accepted; retry`,
+        1,
+      );
+    }
+  }
+
+  private nextWait(): Promise<number> {
+    if (!this.waiting) {
+      this.waiting = this.sendWait();
+      return this.waiting;
+    }
+    this.queuedWait ??= this.waiting
+      .catch(() => 0)
+      .then(() => {
+        this.waiting = this.queuedWait;
+        this.queuedWait = undefined;
+        return this.sendWait();
+      });
+    return this.queuedWait;
+  }
+
+  private async sendWait(): Promise<number> {
+    try {
+      return await withinRedisTimeout(this.connection.wait(this.config.ackReplicas, this.waitTimeoutMs()), this.config.redisTimeoutMs, 'confirm a job on the replicas');
+    } finally {
+      if (!this.queuedWait) this.waiting = undefined;
+    }
+  }
+
+  private waitTimeoutMs(): number {
+    return Math.max(1, Math.floor(this.config.redisTimeoutMs / 2));
   }
 
   noteAdded(model: string): void {

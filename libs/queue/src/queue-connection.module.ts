@@ -1,9 +1,9 @@
 import { BullModule } from '@nestjs/bullmq';
 import { DynamicModule, Module } from '@nestjs/common';
 import { RedisConfig } from '@app/config';
-import { bullRedisOptions, redisOptionsFromUrl } from '@app/redis';
+import { bullRedisOptions, queuePrefixOf, redisOptionsFromUrl } from '@app/redis';
 
-/** BullMQ's shared connection settings, from the same REDIS_URL as everything else; keys under redis.keyPrefix. */
+/** BullMQ's shared connection settings, from the same REDIS_URL as everything else; keys under queuePrefixOf (redis.keyPrefix, hash-tagged on a Cluster). */
 @Module({})
 export class QueueConnectionModule {
   static forRoot(): DynamicModule {
@@ -13,7 +13,7 @@ export class QueueConnectionModule {
         BullModule.forRootAsync({
           useFactory: (redis: RedisConfig) => ({
             connection: bullRedisOptions(redisOptionsFromUrl(redis.url)),
-            prefix: redis.keyPrefix,
+            prefix: queuePrefixOf(redis),
           }),
           inject: [RedisConfig],
         }),

@@ -1,7 +1,6 @@
 import { Inject, Injectable } from '@nestjs/common';
-import Redis from 'ioredis';
 import { RedisConfig } from '@app/config';
-import { REDIS } from '@app/redis';
+import { REDIS, RedisClient } from '@app/redis';
 
 export interface ScheduleRun {
   jobId: string;
@@ -18,7 +17,7 @@ export class ScheduleRuns {
   private readonly key: string;
 
   constructor(
-    @Inject(REDIS) private readonly redis: Redis,
+    @Inject(REDIS) private readonly redis: RedisClient,
     config: RedisConfig,
   ) {
     this.key = `${config.keyPrefix}:schedules:last`;

@@ -1,7 +1,6 @@
 import { Inject, Injectable, Logger, OnApplicationShutdown, OnModuleInit } from '@nestjs/common';
-import Redis from 'ioredis';
 import { RedisConfig } from '@app/config';
-import { appRedisOptions, createRedis } from './redis-connection';
+import { appRedisOptions, createRedis, RedisClient } from './redis-connection';
 import { REDIS } from './redis.module';
 import { ControlMessage, ControlMessageType } from './control-message';
 
@@ -13,10 +12,10 @@ export class ControlChannel implements OnModuleInit, OnApplicationShutdown {
   private readonly logger = new Logger('ControlChannel');
   private readonly handlers = new Map<ControlMessageType, Handler<ControlMessageType>[]>();
   private readonly channel: string;
-  private subscriber?: Redis;
+  private subscriber?: RedisClient;
 
   constructor(
-    @Inject(REDIS) private readonly publisher: Redis,
+    @Inject(REDIS) private readonly publisher: RedisClient,
     private readonly config: RedisConfig,
   ) {
     this.channel = `${config.keyPrefix}:control`;

@@ -1,7 +1,15 @@
 import { DependencyUnavailableError, ModelgateError } from '@app/errors';
 import { withTimeout } from '@app/time';
 
-const CONNECTION_ERROR = /Stream isn't writeable|Connection is closed|ECONNREFUSED|ECONNRESET|ETIMEDOUT|EPIPE|ENOTFOUND|EHOSTUNREACH|MaxRetriesPerRequest|enableOfflineQueue|LOADING|READONLY/i;
+// The last line: a Cluster that is failing over or not yet discovered, and a Sentinel group with no
+// sentinel or master in reach, are outages like a server that is down.
+const CONNECTION_ERROR = new RegExp(
+  [
+    "Stream isn't writeable|Connection is closed|ECONNREFUSED|ECONNRESET|ETIMEDOUT|EPIPE|ENOTFOUND|EHOSTUNREACH|MaxRetriesPerRequest|enableOfflineQueue|LOADING|READONLY",
+    "CLUSTERDOWN|TRYAGAIN|MASTERDOWN|Failed to refresh slots cache|None of startup nodes is available|Cluster isn't ready|All sentinels are unreachable",
+  ].join('|'),
+  'i',
+);
 
 export function isConnectionError(error: unknown): boolean {
   const e = error as { name?: string; message?: string; code?: string };

@@ -1,9 +1,8 @@
 import { Global, Inject, Injectable, Logger, Module, OnApplicationShutdown } from '@nestjs/common';
-import Redis from 'ioredis';
 import { RedisConfig } from '@app/config';
-import { appRedisOptions, createRedis, describeRedisUrl } from './redis-connection';
+import { appRedisOptions, createRedis, describeRedisUrl, RedisClient } from './redis-connection';
 
-/** The app's own connection to Redis (not BullMQ's): health pings, cache, control messages. */
+/** The app's own connection to Redis (not BullMQ's): health pings, cache, control messages. A RedisClient. */
 export const REDIS = Symbol('REDIS');
 
 @Injectable()
@@ -12,7 +11,7 @@ class RedisLifecycle implements OnApplicationShutdown {
   private wasReady = false;
   private logged = false;
 
-  constructor(@Inject(REDIS) private readonly redis: Redis, config: RedisConfig) {
+  constructor(@Inject(REDIS) private readonly redis: RedisClient, config: RedisConfig) {
     const where = describeRedisUrl(config.url);
     redis.on('ready', () => {
       this.logger.log(`${this.wasReady ? 'reconnected' : 'connected'} to Redis at ${where}`);

@@ -1,6 +1,5 @@
 import { BeforeApplicationShutdown, Injectable, Logger, OnApplicationBootstrap } from '@nestjs/common';
 import { FSWatcher, watch } from 'chokidar';
-import { relative, sep } from 'path';
 import { ModelsConfig } from '@app/config';
 import { ModelRegistry } from '../model-registry.service';
 
@@ -53,8 +52,13 @@ export class RepositoryWatcher implements OnApplicationBootstrap, BeforeApplicat
 
   private changed(path: string): void {
     if (this.stopped) return;
-    const name = relative(this.registry.repository.root, path).split(sep)[0];
-    const key = name && name !== '..' ? name : '*';
+    let name: string | undefined;
+    try {
+      name = this.registry.repository.modelOf(path);
+    } catch {
+      name = undefined; // a single-model directory without a valid name: the rescan reports it
+    }
+    const key = name ?? '*';
     clearTimeout(this.pending.get(key));
     this.pending.set(
       key,
