@@ -64,10 +64,12 @@ describe('Redis Sentinel (a master, 2 replicas, 3 sentinels; redis+sentinel:// U
   let app: RunningApp;
 
   beforeAll(async () => {
-    group = await startSentinelGroup();
+    group = await startSentinelGroup(2);
     app = await startAllInOne({
       redis: { url: group.url, keyPrefix: `mgtest-sentinel-${process.pid}` },
-      // A job is accepted once the replica holds it too: what loses no job when the master fails over.
+      // A job is accepted once both replicas hold it: whichever Sentinel promotes has it. (With 1 of 2, the
+      // old master goes on taking jobs that the replica it still feeds confirms, until Sentinel moves that
+      // one too: 513 of 1,630 were lost so, in one run.)
       queue: { ackReplicas: 2 },
       // The cache's Redis tier alone, so that a hit is Redis's answer (node-redis's Sentinel client).
       cache: { tier: 'redis' },
@@ -93,6 +95,7 @@ describe('Redis Sentinel (a master, 2 replicas, 3 sentinels; redis+sentinel:// U
   });
 
   it('loses no accepted job when the master is failed over under load (SENTINEL FAILOVER), and follows the new master', async () => {
+    // 8 clients submit for 8 s; the failover starts 2 s in.
     const before = group.masterPort();
     const loading = submitFor(app.url, 8000, 8);
     await new Promise((r) => setTimeout(r, 2000));
@@ -101,18 +104,23 @@ describe('Redis Sentinel (a master, 2 replicas, 3 sentinels; redis+sentinel:// U
     await until(() => group.masterPort() !== before, 'the sentinels to name a new master', 30_000, 100);
     const switchedMs = Date.now() - failoverAt;
     const load = await loading;
-    const seen = await outcome(app.url, load.accepted);
+    // Jobs are refused (503) until both replicas follow the new master again: Sentinel turns the old master
+    // into a replica when it next polls it (every 10 s).
+    const accepted = await until<string | undefined>(async () => {
+      const res = await call(`${app.url}/v1/models/iris/jobs`, 'POST', IRIS);
+      return res.status === 202 ? (res.body as { id: string }).id : undefined;
+    }, 'a job to be accepted again', 40_000, 250);
+    const againMs = Date.now() - failoverAt;
+    const seen = await outcome(app.url, [...load.accepted, accepted!]);
     // What the run saw, for the issue's closing note.
     process.stdout.write(
-      `sentinel failover: new master after ${switchedMs} ms; ${load.accepted.length} jobs accepted, ${seen.completed} completed, ` +
-        `${seen.lost.length} lost; refused while failing over: ${JSON.stringify(load.refused)}\n`,
+      `sentinel failover: new master after ${switchedMs} ms, jobs accepted again after ${againMs} ms; ${load.accepted.length + 1} jobs accepted, ` +
+        `${seen.completed} completed, ${seen.lost.length} lost; refused meanwhile: ${JSON.stringify(load.refused)}\n`,
     );
     expect(seen.lost).toEqual([]);
-    expect(seen.completed).toBe(load.accepted.length);
-    // The app works against the new master: readiness, a job, and the cache's Redis tier.
+    expect(seen.completed).toBe(load.accepted.length + 1);
+    // The app works against the new master: readiness and the cache's Redis tier.
     await until(async () => (await request(app.url).get('/health/ready')).status === 200, 'readiness on the new master');
-    const after = await submitFor(app.url, 500, 2);
-    expect((await outcome(app.url, after.accepted)).lost).toEqual([]);
     const row = { instances: [[6.66, 2.22, 4.44, 1.11]] };
     await until(async () => {
       await request(app.url).post('/v1/models/iris:predict').send(row).expect(200);

@@ -41,11 +41,14 @@ export class RedisCacheTier {
     this.namespace = `${keyPrefix}:cache`;
     this.client = createTierClient(url);
     this.client.on('error', (error: Error | string) => this.onError(typeof error === 'string' ? new Error(error) : error));
-    // A single client says 'ready' (again after each reconnect), a cluster 'connect' and each node 'node-ready'.
-    this.client.on('ready', () => this.onReady());
-    this.client.on('connect', () => this.onReady());
-    this.client.on('node-ready', () => this.onReady());
-    this.client.on('node-error', (error: Error) => this.onError(error));
+    if (isCluster(this.client)) {
+      // A cluster says 'connect' once it knows the slots, and reports each node's connection on its own.
+      this.client.on('connect', () => this.onReady());
+      this.client.on('node-ready', () => this.onReady());
+      this.client.on('node-error', (error: Error) => this.onError(error));
+    } else {
+      this.client.on('ready', () => this.onReady()); // again after each reconnect
+    }
     const adapter = new KeyvRedis<CachedOutputs>(this.client, { namespace: this.namespace, keyPrefixSeparator: ':', throwOnConnectError: false, throwOnErrors: false });
     this.keyv = new Keyv<CachedOutputs>({
       store: adapter,

@@ -42,6 +42,13 @@ describe('loadConfig', () => {
     );
   });
 
+  it('refuses queue.ackReplicas with a Redis Cluster, whose WAIT cannot count replicas across masters', () => {
+    expect(() => loadConfig({ configDir, env: { REDIS_URL: 'redis+cluster://n1:7000,n2:7001', MODELGATE_QUEUE_ACK_REPLICAS: '1' } })).toThrow(
+      'queue.ackReplicas (MODELGATE_QUEUE_ACK_REPLICAS) works with one server or a Sentinel group',
+    );
+    expect(loadConfig({ configDir, env: { REDIS_URL: 'redis+sentinel://s1,s2?name=m', MODELGATE_QUEUE_ACK_REPLICAS: '2' } }).queue.ackReplicas).toBe(2);
+  });
+
   it('refuses an unknown setting in a yaml file', () => {
     const dir = mkdtempSync(join(tmpdir(), 'modelgate-config-'));
     writeFileSync(join(dir, 'default.yaml'), readFileSync(join(configDir, 'default.yaml')));

@@ -120,14 +120,16 @@ export class PredictQueues implements OnApplicationShutdown {
    * Waits until queue.ackReplicas replicas hold every write made so far on the producer connection (Redis
    * WAIT, for at most half of queue.redisTimeoutMs), and refuses with 503 when fewer confirm. Replication
    * is asynchronous: a job only the master holds is lost if the master fails over before it is copied, and
-   * during a failover the old master takes writes that the new one never sees. A job a replica confirmed is
-   * on the replica that Sentinel promotes. WAIT counts this connection's own writes, which is why the
-   * jobs go out on it.
+   * during a failover the old master takes writes that the new one never sees. A job that every replica
+   * confirmed is on whichever replica Sentinel promotes (README, "Redis"). WAIT counts this connection's own
+   * writes, which is why the jobs go out on it. A refused job is in Redis all the same and may still run:
+   * a client that retries with its Idempotency-Key gets that job back instead of a second one.
    *
    * One WAIT covers every write sent before it, so concurrent submissions share them (a group commit): a
    * WAIT already in flight may have been sent before this caller's job, so callers arriving meanwhile
    * share the next one, sent when it returns. A blocked WAIT holds the connection's later commands back
-   * (Redis serves one client in order), so one WAIT per job would serialise the jobs API.
+   * (Redis serves a client's commands in order), so a WAIT per job would put a replication round trip
+   * between every two submissions.
    */
   async replicated(): Promise<void> {
     const wanted = this.config.ackReplicas;
