@@ -1,5 +1,6 @@
 import { existsSync, readFileSync } from 'fs';
 import { extname } from 'path';
+import { csvRecords, isBlankRecord } from '@app/csv';
 import { CliError } from '../cli-error';
 
 /** One record of a data file with the line it starts on, for messages that point at it. */
@@ -44,53 +45,11 @@ function parseJsonLines(text: string, file: string): DataRecord[] {
   return records;
 }
 
-/** RFC 4180: quoted fields may hold commas, doubled quotes and line breaks. */
+/** A header line, then one record a line (RFC 4180 quoting); blank lines are skipped. */
 function parseCsv(text: string, file: string): DataRecord[] {
-  const rows: { line: number; cells: string[] }[] = [];
-  let cells: string[] = [];
-  let cell = '';
-  let quoted = false;
-  let line = 1;
-  let rowLine = 1;
-  let atCellStart = true;
-  for (let i = 0; i < text.length; i++) {
-    const ch = text[i];
-    if (quoted) {
-      if (ch === '"' && text[i + 1] === '"') {
-        cell += '"';
-        i++;
-      } else if (ch === '"') {
-        quoted = false;
-      } else {
-        if (ch === '\n') line++;
-        cell += ch;
-      }
-      continue;
-    }
-    if (ch === '"' && atCellStart) {
-      quoted = true;
-      atCellStart = false;
-    } else if (ch === ',') {
-      cells.push(cell);
-      cell = '';
-      atCellStart = true;
-    } else if (ch === '\n' || ch === '\r') {
-      if (ch === '\r' && text[i + 1] === '\n') i++;
-      cells.push(cell);
-      if (cells.length > 1 || cells[0].trim() !== '') rows.push({ line: rowLine, cells });
-      cells = [];
-      cell = '';
-      atCellStart = true;
-      line++;
-      rowLine = line;
-    } else {
-      cell += ch;
-      atCellStart = false;
-    }
-  }
-  if (quoted) throw new DataFileError(file, rowLine, 'a quoted field is never closed');
-  cells.push(cell);
-  if (cells.length > 1 || cells[0].trim() !== '') rows.push({ line: rowLine, cells });
+  const { records, unclosedQuoteAt } = csvRecords(text);
+  if (unclosedQuoteAt !== undefined) throw new DataFileError(file, unclosedQuoteAt, 'a quoted field is never closed');
+  const rows = records.filter((r) => !isBlankRecord(r));
   if (rows.length === 0) return [];
   const header = rows[0].cells.map((h) => h.trim());
   const empty = header.findIndex((h) => h === '');

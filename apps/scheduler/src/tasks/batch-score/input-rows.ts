@@ -1,3 +1,5 @@
+import { CsvRecord, csvRecords, isBlankRecord } from '@app/csv';
+
 /** One row of an input file: an instance to score, or the reason it cannot be one. */
 export type InputRow = { row: number; instance: unknown } | { row: number; error: string };
 
@@ -26,53 +28,17 @@ function parseJsonl(text: string): InputRow[] {
 }
 
 function parseCsv(text: string): InputRow[] {
-  const records = csvRecords(text);
+  const { records, unclosedQuoteAt } = csvRecords(text);
+  const all: (CsvRecord & { error?: string })[] = unclosedQuoteAt === undefined ? records : [...records, { line: unclosedQuoteAt, cells: [], error: 'a quoted cell is not closed' }];
   const rows: InputRow[] = [];
-  records.slice(1).forEach(({ line, cells, error }) => {
+  all.slice(1).forEach((record) => {
+    const { line, cells, error } = record;
     if (error) return rows.push({ row: line, error });
-    if (cells.length === 1 && cells[0].trim() === '') return;
+    if (isBlankRecord(record)) return;
     const numbers = cells.map((c) => (c.trim() === '' ? NaN : Number(c)));
     if (numbers.every((n) => Number.isFinite(n))) rows.push({ row: line, instance: numbers });
     else if (cells.length === 1) rows.push({ row: line, instance: cells[0] });
     else rows.push({ row: line, error: `expected numbers or a single text column, got ${cells.length} cells with text in them` });
   });
   return rows;
-}
-
-/** RFC 4180 records: quoted cells may hold commas, quotes ("") and line breaks. */
-function csvRecords(text: string): { line: number; cells: string[]; error?: string }[] {
-  const out: { line: number; cells: string[]; error?: string }[] = [];
-  let cells: string[] = [];
-  let cell = '';
-  let quoted = false;
-  let line = 1;
-  let start = 1;
-  for (let i = 0; i < text.length; i++) {
-    const ch = text[i];
-    if (quoted) {
-      if (ch === '"' && text[i + 1] === '"') {
-        cell += '"';
-        i++;
-      } else if (ch === '"') quoted = false;
-      else {
-        if (ch === '\n') line++;
-        cell += ch;
-      }
-    } else if (ch === '"' && cell === '') quoted = true;
-    else if (ch === ',') {
-      cells.push(cell);
-      cell = '';
-    } else if (ch === '\n' || ch === '\r') {
-      if (ch === '\r' && text[i + 1] === '\n') i++;
-      cells.push(cell);
-      out.push({ line: start, cells });
-      cells = [];
-      cell = '';
-      line++;
-      start = line;
-    } else cell += ch;
-  }
-  if (quoted) out.push({ line: start, cells: [], error: 'a quoted cell is not closed' });
-  else if (cell !== '' || cells.length > 0) out.push({ line: start, cells: [...cells, cell] });
-  return out;
 }
