@@ -41,17 +41,50 @@ function counting() {
   return { counts, counters };
 }
 
-function memoryCache(overrides: Partial<{ batchable: boolean }> = {}) {
+/** As PredictionCache makes it: Keyv over the policy store, and the store itself for whole hits (`direct: false` leaves it out). */
+function memoryCache(overrides: Partial<{ batchable: boolean; direct: boolean }> = {}) {
   const store = createPolicyStore<object>(SETTINGS)!;
   const memory = new Keyv<CachedOutputs>({ store, namespace: undefined, useKeyPrefix: false, serialize: undefined, deserialize: undefined });
   const { counts, counters } = counting();
-  const cache = new ModelCache({ prefix: 'm@1:', settings: SETTINGS, batchable: overrides.batchable ?? true, memory, counters });
+  const memoryStore = overrides.direct === false ? undefined : store;
+  const cache = new ModelCache({ prefix: 'm@1:', settings: SETTINGS, batchable: overrides.batchable ?? true, memory, memoryStore, counters });
   return { cache, store, counts };
 }
 
 const values = (t: TensorMap) => Array.from(t.y.data as Float32Array);
 
 describe('ModelCache', () => {
+  it('answers a request whose rows are all in memory straight from the store, with the answer the general path gives', async () => {
+    const direct = memoryCache();
+    const general = memoryCache({ direct: false });
+    const model = doubler();
+    const request = () => rowsOf([1, 2], [3, 4], [1, 2]);
+    for (const { cache } of [direct, general]) await cache.run(request(), 3, model.compute);
+    const [fast, slow] = await Promise.all([direct.cache.run(request(), 3, model.compute), general.cache.run(request(), 3, model.compute)]);
+    expect(fast.outcome).toBe('hit');
+    expect(slow.outcome).toBe('hit');
+    expect(fast.outputs).toEqual(slow.outputs);
+    expect(values(fast.outputs)).toEqual([2, 4, 6, 8, 2, 4]);
+    expect(direct.counts).toEqual(general.counts);
+    expect(model.runs).toHaveLength(2);
+  });
+
+  it('does not answer an entry past its lifetime from the store: the model runs again', async () => {
+    const { cache, counts } = memoryCache();
+    const model = doubler();
+    await cache.run(rowsOf([1, 2]), 1, model.compute);
+    const now = Date.now();
+    const later = jest.spyOn(Date, 'now').mockReturnValue(now + SETTINGS.ttlSeconds * 1000 + 1);
+    try {
+      const again = await cache.run(rowsOf([1, 2]), 1, model.compute);
+      expect(again.outcome).toBe('miss');
+    } finally {
+      later.mockRestore();
+    }
+    expect(model.runs).toHaveLength(2);
+    expect(counts).toMatchObject({ hit: 0, miss: 2 });
+  });
+
   it('answers a repeated request from the cache without running the model', async () => {
     const { cache, counts } = memoryCache();
     const model = doubler();

@@ -6,8 +6,15 @@ import { CacheSettings } from './cache-settings';
 import { RedisCacheTier, REDIS_TIER_TIMEOUT_MS } from './redis-tier';
 import { rowKeys, wholeKey } from './row-key';
 import { Flight, Landed, SingleFlight } from './single-flight';
+import { PolicyStore } from './stores/policy-store';
 import { CachedOutputs, copyOutputs, copyRow, gatherRows, stackRows } from './tensor-rows';
 import { withTimeout } from '@app/time';
+
+/** What Keyv keeps in its store per key (no serializer: the object itself). */
+interface KeyvEntry {
+  value?: CachedOutputs;
+  expires?: number;
+}
 
 /** hit: every row came from the cache; shared: none computed here, some joined another request's computation; miss: some computed here. */
 export type CacheOutcome = 'hit' | 'miss' | 'shared';
@@ -28,6 +35,8 @@ export interface ModelCacheOptions {
   /** false: the model has no batch dimension, so a whole request is one cache entry. */
   batchable: boolean;
   memory?: Keyv<CachedOutputs>;
+  /** The store under `memory`, read directly for requests it can answer whole (see `run`). */
+  memoryStore?: PolicyStore<object>;
   redis?: RedisCacheTier;
   counters: CacheCounters;
 }
@@ -71,6 +80,8 @@ export class ModelCache {
     if (this.retired) return { outputs: await compute(inputs, rows), outcome: 'miss' };
     // Keys first: computing hands the input buffers to a worker thread.
     const keys = this.options.batchable ? rowKeys(this.options.prefix, inputs, rows) : [wholeKey(this.options.prefix, inputs)];
+    const answered = this.fromMemory(keys);
+    if (answered) return answered;
     const claims = new Map<string, Claim>();
     for (const key of keys) if (!claims.has(key)) claims.set(key, this.flights.acquire(key));
     const owned = [...claims].filter(([, c]) => c.owner).map(([key]) => key);
@@ -104,6 +115,32 @@ export class ModelCache {
     const stacked = stackRows(keys.map((key) => landed.get(key)!.value));
     // Rows that disagree on an output's shape cannot be stacked: compute the request as a whole instead.
     return stacked ? { outputs: stacked, outcome } : { outputs: await compute(inputs, rows), outcome: 'miss' };
+  }
+
+  /**
+   * The common hit: every row in the memory tier. Answered from the store as it is, with none of the
+   * single-flight and Keyv promises a partial hit needs (a cache hit must cost less than a computation;
+   * through the general path it cost more, measured). Undefined sends the request the general way.
+   */
+  private fromMemory(keys: string[]): CachedRun | undefined {
+    const store = this.options.memoryStore;
+    if (!store) return undefined;
+    const now = Date.now();
+    const values = new Array<CachedOutputs>(keys.length);
+    for (let i = 0; i < keys.length; i++) {
+      const entry = store.get(keys[i]) as KeyvEntry | undefined;
+      // Keyv's own rule for expiry; the general path then drops the entry.
+      if (!entry?.value || (typeof entry.expires === 'number' && entry.expires < now)) return undefined;
+      values[i] = entry.value;
+    }
+    if (!this.options.batchable) {
+      this.options.counters.hit(1);
+      return { outputs: copyOutputs(values[0]), outcome: 'hit' };
+    }
+    const stacked = stackRows(values);
+    if (!stacked) return undefined;
+    this.options.counters.hit(keys.length);
+    return { outputs: stacked, outcome: 'hit' };
   }
 
   /**

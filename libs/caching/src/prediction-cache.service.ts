@@ -142,10 +142,15 @@ export class PredictionCache implements OnApplicationBootstrap, OnApplicationShu
       prefix: entryPrefix(servable),
       settings,
       batchable: servable.signature.batchable,
-      memory: usesMemory(settings) ? this.memoryTier(servable.name, settings).keyv : undefined,
+      ...(usesMemory(settings) ? this.memoryOptions(servable.name, settings) : {}),
       redis: usesRedis(settings) ? this.redis() : undefined,
       counters: this.metrics.countersFor(servable.name),
     });
+  }
+
+  private memoryOptions(model: string, settings: CacheSettings): { memory: Keyv<CachedOutputs>; memoryStore: PolicyStore<object> } {
+    const tier = this.memoryTier(model, settings);
+    return { memory: tier.keyv, memoryStore: tier.store };
   }
 
   private memoryTier(model: string, settings: CacheSettings): MemoryTier {

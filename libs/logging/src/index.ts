@@ -1,4 +1,4 @@
-export { RequestContext } from './request-context';
-export type { RequestContextStore } from './request-context';
-export { createWinstonLogger, createNestLogger } from './logger.factory';
-export type { CreateLoggerOptions } from './logger.factory';
+export { AccessLogModule } from './access-log.module';
+export { AccessLog } from './access-log';
+export { createLogging, createWinstonLogger, createNestLogger } from './logger.factory';
+export type { CreateLoggerOptions, Logging } from './logger.factory';

@@ -1,7 +1,7 @@
 export { ModelsModule } from './models.module';
 export { ModelRepositoryModule } from './repository/model-repository.module';
 export { ModelRegistry } from './model-registry.service';
-export type { ModelStatus, VersionStatus } from './model-registry.service';
+export type { ControlOrigin, ModelStatus, VersionStatus } from './model-registry.service';
 export { ModelRepository, MODEL_NAME_PATTERN, checkModelName } from './repository/model-repository';
 export { ModelVersion } from './model-version';
 export { MODEL_RUNTIME } from './runtime/model-runtime';

@@ -44,6 +44,13 @@ interface ModelEntry {
   heldUnloaded: boolean;
   /** Serialises changes to one model: a rescan and a control call never interleave. */
   lock: Promise<void>;
+  /** The API request a control call is serving: its lines carry the id (the lock makes it unambiguous). */
+  requestId?: string;
+}
+
+/** Who asked for a control call: lines the registry writes while serving it carry the request id. */
+export interface ControlOrigin {
+  requestId?: string;
 }
 
 export type UnloadHook = (version: ModelVersion) => Promise<void>;
@@ -100,7 +107,7 @@ export class ModelRegistry implements OnModuleInit, OnApplicationShutdown {
   }
 
   /** Control API: load (or reload) a model now, even one that was unloaded by request. */
-  async load(name: string): Promise<ModelStatus> {
+  async load(name: string, origin: ControlOrigin = {}): Promise<ModelStatus> {
     if (!(await this.repository.exists(name))) throw new ModelNotFoundError(name);
     await this.exclusive(name, async (entry) => {
       entry.heldUnloaded = false;
@@ -108,17 +115,17 @@ export class ModelRegistry implements OnModuleInit, OnApplicationShutdown {
       if (entry.error) throw new ModelLoadError(entry.error);
       const failed = [...entry.versions.values()].find((r) => r.error && !r.servable);
       if (failed) throw new ModelLoadError(failed.error!);
-    });
+    }, origin);
     return this.status(name);
   }
 
   /** Control API: unload every version and keep the model unloaded until `load`. */
-  async unload(name: string): Promise<void> {
+  async unload(name: string, origin: ControlOrigin = {}): Promise<void> {
     if (!this.models.has(name)) throw new ModelNotFoundError(name);
     await this.exclusive(name, async (entry) => {
       entry.heldUnloaded = true;
       await Promise.all([...entry.versions.values()].map((r) => this.unloadRecord(entry, r)));
-    });
+    }, origin);
   }
 
   /** The servable for a request: a given version, or the newest available one. */
@@ -240,7 +247,7 @@ export class ModelRegistry implements OnModuleInit, OnApplicationShutdown {
       const message = (error as Error).message;
       if (!(await this.repository.exists(entry.name).catch(() => false))) return this.remove(entry);
       // An unreadable model.json leaves the versions that serve in place.
-      if (entry.error !== message) this.logger.error(`model '${entry.name}' not updated: ${message}`);
+      if (entry.error !== message) this.note(entry, 'error', `model '${entry.name}' not updated: ${message}`);
       entry.error = message;
       return;
     }
@@ -269,7 +276,7 @@ export class ModelRegistry implements OnModuleInit, OnApplicationShutdown {
     for (const record of [...entry.versions.values()]) {
       if (wanted.has(record.version)) continue;
       if (!replacementsReady && record.servable && onDisk.has(record.version)) {
-        this.logger.warn(`${entry.name}@${record.version} keeps serving until the versions that replace it load`);
+        this.note(entry, 'warn', `${entry.name}@${record.version} keeps serving until the versions that replace it load`);
         continue;
       }
       await this.unloadRecord(entry, record);
@@ -293,8 +300,8 @@ export class ModelRegistry implements OnModuleInit, OnApplicationShutdown {
         vf,
         { instances: this.config.defaultInstances, threads: this.config.defaultThreads, warmup: this.config.warmup },
         {
-          onInstanceEvent: (e) => this.logger.warn(`${entry.name}@${record.version}: ${e.kind}: ${e.message}`),
-          onWarning: (m) => this.logger.warn(m),
+          onInstanceEvent: (e) => this.note(entry, 'warn', `${entry.name}@${record.version}: ${e.kind}: ${e.message}`),
+          onWarning: (m) => this.note(entry, 'warn', m),
         },
       );
       try {
@@ -306,14 +313,16 @@ export class ModelRegistry implements OnModuleInit, OnApplicationShutdown {
       Object.assign(record, { servable, state: 'AVAILABLE', fingerprint, configHash: files.configHash, error: undefined });
       this.updateLatest(entry);
       const { plan } = servable;
-      this.logger.log(
+      this.note(
+        entry,
+        'log',
         `${servable.id} ${replacing ? 'reloaded' : 'loaded'} in ${Date.now() - started} ms: ${plan.instances} instance(s) x ${plan.threads} thread(s) on ${plan.provider}`,
       );
       for (const hook of this.availableHooks) {
         try {
           hook(servable);
         } catch (error) {
-          this.logger.error(`${servable.id}: ${(error as Error).message}`);
+          this.note(entry, 'error', `${servable.id}: ${(error as Error).message}`);
         }
       }
       if (replacing) await this.retire(replacing);
@@ -322,7 +331,7 @@ export class ModelRegistry implements OnModuleInit, OnApplicationShutdown {
       // The fingerprint is kept so the same broken file is not retried on every rescan.
       Object.assign(record, { fingerprint, configHash: files.configHash, error: message });
       if (!replacing) record.state = 'END';
-      this.logger.error(replacing ? `${message} (version ${record.version} keeps serving the previous load)` : message);
+      this.note(entry, 'error', replacing ? `${message} (version ${record.version} keeps serving the previous load)` : message);
     }
   }
 
@@ -339,7 +348,7 @@ export class ModelRegistry implements OnModuleInit, OnApplicationShutdown {
     this.updateLatest(entry);
     await this.retire(servable);
     record.state = 'END';
-    this.logger.log(`${servable.id} unloaded`);
+    this.note(entry, 'log', `${servable.id} unloaded`);
   }
 
   /** Lets requests already admitted finish (unload hooks drain batchers), then stops the instances. */
@@ -373,14 +382,26 @@ export class ModelRegistry implements OnModuleInit, OnApplicationShutdown {
     return entry.heldUnloaded ? ' (unloaded)' : '';
   }
 
-  private exclusive(name: string, work: (entry: ModelEntry) => Promise<void>): Promise<void> {
+  private note(entry: ModelEntry, level: 'log' | 'warn' | 'error', message: string): void {
+    if (entry.requestId === undefined) this.logger[level](message);
+    else this.logger[level]({ message, requestId: entry.requestId });
+  }
+
+  private exclusive(name: string, work: (entry: ModelEntry) => Promise<void>, origin: ControlOrigin = {}): Promise<void> {
     let entry = this.models.get(name);
     if (!entry) {
       entry = { name, versions: new Map(), heldUnloaded: false, lock: Promise.resolve() };
       this.models.set(name, entry);
     }
     const target = entry;
-    const run = target.lock.then(() => work(target));
+    const run = target.lock.then(async () => {
+      target.requestId = origin.requestId;
+      try {
+        await work(target);
+      } finally {
+        target.requestId = undefined;
+      }
+    });
     target.lock = run.catch(() => undefined);
     return run;
   }

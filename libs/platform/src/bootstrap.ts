@@ -2,7 +2,7 @@ import { DynamicModule, Logger } from '@nestjs/common';
 import { NestFastifyApplication } from '@nestjs/platform-fastify';
 import { AppConfig, ConfigError, loadConfig } from '@app/config';
 import { ModelgateError } from '@app/errors';
-import { createNestLogger, createWinstonLogger } from '@app/logging';
+import { AccessLogModule, createLogging, createNestLogger } from '@app/logging';
 import { MetricsService } from '@app/metrics';
 import { createHttpApp } from './http-app.factory';
 
@@ -41,19 +41,20 @@ export async function startHttpApp(
   config: AppConfig = loadConfigOrExit(),
   options: StartOptions = {},
 ): Promise<NestFastifyApplication> {
-  const winston = createWinstonLogger({
+  const { winston, access } = createLogging({
     appName: spec.appName,
     level: config.logging.level,
     dir: config.logging.dir,
     configDir: config.configDir,
     console: options.console,
+    accessLog: config.logging.accessLog,
   });
   let metrics: MetricsService | undefined;
-  const app = await createHttpApp(spec.rootModule(config), {
+  const root = spec.rootModule(config);
+  const app = await createHttpApp({ ...root, imports: [...(root.imports ?? []), AccessLogModule.forRoot(access)] }, {
     server: config.server,
-    winston,
     nestLogger: createNestLogger(winston),
-    accessLog: config.logging.accessLog,
+    access,
     onResponse: (o) => metrics?.observeHttp(o),
   });
   metrics = app.get(MetricsService);

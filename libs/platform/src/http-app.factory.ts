@@ -2,8 +2,8 @@ import fastifyCompress from '@fastify/compress';
 import { LoggerService } from '@nestjs/common';
 import { NestFactory } from '@nestjs/core';
 import { FastifyAdapter, NestFastifyApplication } from '@nestjs/platform-fastify';
-import type { Logger } from 'winston';
 import { ServerConfig } from '@app/config';
+import type { AccessLog } from '@app/logging';
 import { AllErrorsFilter } from './all-errors.filter';
 import { clientErrorHandler, frameworkErrors } from './http-layer-errors';
 import { registerJsonContentType } from './json-content-type';
@@ -12,9 +12,8 @@ import { registerRequestHooks, requestIdOf, ResponseObservation } from './reques
 
 export interface HttpAppOptions {
   server: ServerConfig;
-  winston: Logger;
   nestLogger: LoggerService;
-  accessLog: boolean;
+  access: AccessLog;
   onResponse?: (observation: ResponseObservation) => void;
 }
 
@@ -29,11 +28,13 @@ export async function createHttpApp(rootModule: unknown, options: HttpAppOptions
     genReqId: (req: { headers: Record<string, string | string[] | undefined> }) => requestIdOf(req.headers),
     logger: false,
     return503OnClosing: true,
+    // No Nest middleware is used: without this, @fastify/middie matches every request against none.
+    skipMiddie: true,
     frameworkErrors,
     clientErrorHandler,
   });
   const fastify = adapter.getInstance();
-  registerRequestHooks(fastify, { logger: options.winston, accessLog: options.accessLog, onResponse: options.onResponse });
+  registerRequestHooks(fastify, { access: options.access, onResponse: options.onResponse });
   registerRequestDecompression(fastify, options.server.bodyLimitBytes);
   registerJsonContentType(fastify);
   // TF Serving parses the body as JSON whatever the content type, and `curl -d` sends form encoding.

@@ -1,7 +1,7 @@
 import { Injectable, Logger } from '@nestjs/common';
 import type { Metadata, sendUnaryData, ServerUnaryCall, ServiceError } from '@grpc/grpc-js';
 import { ApiKeyGuard, RequiredScope } from '@app/access';
-import { LoggingConfig } from '@app/config';
+import { AccessLog } from '@app/logging';
 import { LATENCY_BUCKETS, MetricsService } from '@app/metrics';
 import { grpcErrorOf } from '@app/protocols';
 
@@ -27,13 +27,13 @@ export function remainingMs(deadline: Date | number): number | undefined {
  */
 @Injectable()
 export class GrpcCalls {
-  private readonly logger = new Logger('Access');
+  private readonly logger = new Logger('Grpc');
   private readonly calls;
   private readonly duration;
 
   constructor(
     private readonly guard: ApiKeyGuard,
-    private readonly logging: LoggingConfig,
+    private readonly access: AccessLog,
     metrics: MetricsService,
   ) {
     this.calls = metrics.counter({ name: 'modelgate_grpc_requests_total', help: 'gRPC calls by method and status code', labelNames: ['method', 'code'] });
@@ -74,7 +74,7 @@ export class GrpcCalls {
     const labels = { method, code: String(code) };
     this.calls.inc(labels);
     this.duration.observe(labels, seconds);
-    if (this.logging.accessLog) this.logger.log(`gRPC ${method} ${code} ${(seconds * 1000).toFixed(2)} ms`);
+    if (this.access.active) this.access.write(`gRPC ${method} ${code} ${(seconds * 1000).toFixed(2)} ms`, { method, code, latencyMs: Math.round(seconds * 1e6) / 1000 });
   }
 }
 

@@ -1,12 +1,10 @@
-import { FastifyAdapter } from '@bull-board/fastify';
-import { BullBoardModule } from '@bull-board/nestjs';
 import { Module } from '@nestjs/common';
 import { AccessModule } from '@app/access';
 import { ProtocolsModule } from '@app/protocols';
 import { JobQueueModule } from '@app/queue';
 import { JobsController } from './jobs.controller';
 import { JobsService } from './jobs.service';
-import { QUEUE_BOARD_ROUTE, QueueBoard } from './queue-board';
+import { QueueBoard } from './queue-board';
 import { QueueRouting } from './queue-routing.service';
 
 /**
@@ -14,7 +12,7 @@ import { QueueRouting } from './queue-routing.service';
  * route: queue) and the bull-board dashboard. Needs PlatformModule at the root.
  */
 @Module({
-  imports: [ProtocolsModule, JobQueueModule, AccessModule, BullBoardModule.forRoot({ route: QUEUE_BOARD_ROUTE, adapter: FastifyAdapter })],
+  imports: [ProtocolsModule, JobQueueModule, AccessModule],
   controllers: [JobsController],
   providers: [JobsService, QueueRouting, QueueBoard],
   exports: [JobsService, QueueRouting, JobQueueModule],

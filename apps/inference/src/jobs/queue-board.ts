@@ -1,5 +1,6 @@
+import { createBullBoard } from '@bull-board/api';
 import { BullMQAdapter } from '@bull-board/api/bullMQAdapter';
-import { BullBoardInstance, InjectBullBoard } from '@bull-board/nestjs';
+import { FastifyAdapter } from '@bull-board/fastify';
 import { Injectable, OnModuleInit } from '@nestjs/common';
 import { HttpAdapterHost } from '@nestjs/core';
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
@@ -18,13 +19,17 @@ export const QUEUE_BOARD_ROUTE = '/admin/queues';
  * hook makes the same admin-key decision for them (401 without or with an unknown key, 403 without the
  * admin scope). A browser logs in with HTTP Basic (board-login.ts); scripts keep sending the key as
  * Bearer or X-API-Key. Queues are added as models become available, as the workers are.
+ * The plugin is registered here rather than through @bull-board/nestjs, whose module adds a Nest
+ * middleware, and with it @fastify/middie's matching, to every request of the app. The hooks are
+ * synchronous and look at the path only when it could name the board.
  */
 @Injectable()
 export class QueueBoard implements OnModuleInit {
   private readonly shown = new Set<string>();
 
+  private board?: ReturnType<typeof createBullBoard>;
+
   constructor(
-    @InjectBullBoard() private readonly board: BullBoardInstance,
     private readonly adapterHost: HttpAdapterHost,
     private readonly guard: ApiKeyGuard,
     private readonly registry: ModelRegistry,
@@ -33,8 +38,12 @@ export class QueueBoard implements OnModuleInit {
 
   onModuleInit(): void {
     const fastify = this.adapterHost.httpAdapter.getInstance<FastifyInstance>();
-    fastify.addHook('onRequest', async (request: FastifyRequest, reply: FastifyReply) => {
-      if (!isBoardRequest(request)) return;
+    const adapter = new FastifyAdapter();
+    adapter.setBasePath(QUEUE_BOARD_ROUTE);
+    this.board = createBullBoard({ queues: [], serverAdapter: adapter });
+    void fastify.register(adapter.registerPlugin() as never, { prefix: QUEUE_BOARD_ROUTE });
+    fastify.addHook('onRequest', (request: FastifyRequest, reply: FastifyReply, done: () => void) => {
+      if (!isBoardRequest(request)) return done();
       // The guard reads a key from the API's header forms; a browser's Basic password is that key.
       const password = basicPassword(request.headers.authorization);
       try {
@@ -42,13 +51,14 @@ export class QueueBoard implements OnModuleInit {
       } catch (error) {
         const answer = toErrorResponse(error, request.id);
         if (answer.status === 401) void reply.header('WWW-Authenticate', BOARD_CHALLENGE);
-        sendError(reply, answer);
-        return reply;
+        sendError(reply, answer); // answered here: the route never runs
+        return;
       }
+      done();
     });
-    fastify.addHook('onSend', async (request: FastifyRequest, reply: FastifyReply, payload: unknown) => {
-      if (!isBoardRequest(request) || typeof payload !== 'string' || !/^text\/html/i.test(String(reply.getHeader('content-type')))) return payload;
-      return withoutRemoteLinks(payload);
+    fastify.addHook('onSend', (request: FastifyRequest, reply: FastifyReply, payload: unknown, done: (error: null, payload: unknown) => void) => {
+      if (!isBoardRequest(request) || typeof payload !== 'string' || !/^text\/html/i.test(String(reply.getHeader('content-type')))) return done(null, payload);
+      done(null, withoutRemoteLinks(payload));
     });
     this.registry.onAvailable((servable) => this.show(servable.name));
     for (const servable of this.registry.available()) this.show(servable.name);
@@ -57,12 +67,15 @@ export class QueueBoard implements OnModuleInit {
   private show(model: string): void {
     if (this.shown.has(model)) return;
     this.shown.add(model);
-    this.board.addQueue(new BullMQAdapter(this.queues.of(model).queue));
+    this.board?.addQueue(new BullMQAdapter(this.queues.of(model).queue));
   }
 }
 
 /** By the matched route (what the plugin serves) and by the path (whatever did not match a route). */
 function isBoardRequest(request: FastifyRequest): boolean {
+  // Any spelling of the board's path holds 'admin' or a percent escape: the rest cannot be it.
+  const { url } = request;
+  if (!url.includes('admin') && !url.includes('%')) return false;
   const path = request.url.split('?')[0];
   const under = (p: string | undefined) => p !== undefined && (p === QUEUE_BOARD_ROUTE || p.startsWith(`${QUEUE_BOARD_ROUTE}/`));
   return under(request.routeOptions?.url) || under(path) || under(safeDecode(path).replace(/\/{2,}/g, '/'));

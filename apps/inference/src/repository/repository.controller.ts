@@ -1,5 +1,6 @@
-import { Body, Controller, HttpCode, Param, Post } from '@nestjs/common';
+import { Body, Controller, HttpCode, Param, Post, Req } from '@nestjs/common';
 import { ApiBody, ApiOkResponse, ApiOperation, ApiSecurity, ApiTags } from '@nestjs/swagger';
+import type { FastifyRequest } from 'fastify';
 import { RequireScope } from '@app/access';
 import { InvalidInputError } from '@app/errors';
 import { checkModelName, ModelRegistry } from '@app/models';
@@ -32,9 +33,9 @@ export class RepositoryController {
   @HttpCode(200)
   @RequireScope('admin')
   @ApiOperation({ summary: 'Load (or reload) a model of the repository' })
-  async load(@Param('name') name: string): Promise<Record<string, never>> {
+  async load(@Param('name') name: string, @Req() request: FastifyRequest): Promise<Record<string, never>> {
     checkModelName(name);
-    await this.registry.load(name);
+    await this.registry.load(name, { requestId: request.id });
     return {};
   }
 
@@ -42,9 +43,9 @@ export class RepositoryController {
   @HttpCode(200)
   @RequireScope('admin')
   @ApiOperation({ summary: 'Unload a model; it stays unloaded until loaded again' })
-  async unload(@Param('name') name: string): Promise<Record<string, never>> {
+  async unload(@Param('name') name: string, @Req() request: FastifyRequest): Promise<Record<string, never>> {
     checkModelName(name);
-    await this.registry.unload(name);
+    await this.registry.unload(name, { requestId: request.id });
     return {};
   }
 }
