@@ -216,6 +216,30 @@ describe('decodeV2Request', () => {
     expect(text.tensors.text.data).toEqual(['Maria', 'Jo']);
   });
 
+  it('refuses binary floats that are not finite and BOOL bytes other than 0 and 1, naming the element', () => {
+    const floats = Buffer.alloc(16);
+    [5.1, NaN, 1.4, 0.2].forEach((v, i) => floats.writeFloatLE(v, i * 4));
+    const input = { name: 'features', shape: [1, 4], datatype: 'FP32', parameters: { binary_data_size: 16 } };
+    expect(errorOf(() => decodeV2Request({ inputs: [input] }, IRIS, floats)).message).toBe('inputs[0]: FP32 element 1 is NaN; expected a finite number');
+    const flags: V2Target = { inputs: [{ name: 'flags', datatype: 'BOOL', shape: [-1, 3] }], outputs: ['y'] };
+    const bools = (bytes: number[]) => decodeV2Request({ inputs: [{ name: 'flags', shape: [1, 3], datatype: 'BOOL', parameters: { binary_data_size: 3 } }] }, flags, Buffer.from(bytes));
+    expect(Array.from(bools([1, 0, 1]).tensors.flags.data as Uint8Array)).toEqual([1, 0, 1]);
+    expect(errorOf(() => bools([1, 2, 0])).message).toBe('inputs[0]: BOOL element 1 is byte 2; true is 1 and false is 0');
+  });
+
+  it('reads INT64 and FP64 binary inputs exactly (little-endian)', () => {
+    const target: V2Target = { inputs: [{ name: 'ids', datatype: 'INT64', shape: [-1, 2] }, { name: 'w', datatype: 'FP64', shape: [-1, 1] }], outputs: ['y'] };
+    const ids = Buffer.from(BigInt64Array.of(-3n, 9007199254740993n).buffer);
+    const w = Buffer.from(Float64Array.of(0.1).buffer);
+    const decoded = decodeV2Request(
+      { inputs: [{ name: 'ids', shape: [1, 2], datatype: 'INT64', parameters: { binary_data_size: 16 } }, { name: 'w', shape: [1, 1], datatype: 'FP64', parameters: { binary_data_size: 8 } }] },
+      target,
+      Buffer.concat([ids, w]),
+    );
+    expect(Array.from(decoded.tensors.ids.data as BigInt64Array)).toEqual([-3n, 9007199254740993n]);
+    expect(Array.from(decoded.tensors.w.data as Float64Array)).toEqual([0.1]);
+  });
+
   it('refuses binary sizes that disagree with the shape or with the body', () => {
     const input = (size: number) => ({ name: 'features', shape: [1, 4], datatype: 'FP32', parameters: { binary_data_size: size } });
     expect(errorOf(() => decodeV2Request({ inputs: [input(12)] }, IRIS, Buffer.alloc(12))).message).toMatch(/needs 16 bytes/);
