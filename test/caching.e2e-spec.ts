@@ -62,8 +62,8 @@ describe('prediction cache on :predict (memory tier)', () => {
     expect(second.headers['x-cache']).toBe('hit');
     expect(second.body).toEqual(first.body);
     expect((await rowsRun(app)) - before).toBe(1);
-    expect(await metric(app, 'modelgate_cache_hits_total{model="iris"}')).toBeGreaterThanOrEqual(1);
-    expect(await metric(app, 'modelgate_cache_misses_total{model="iris"}')).toBeGreaterThanOrEqual(1);
+    expect(await metric(app, 'modelgate_cache_hits_total{model="iris",version="1"}')).toBeGreaterThanOrEqual(1);
+    expect(await metric(app, 'modelgate_cache_misses_total{model="iris",version="1"}')).toBeGreaterThanOrEqual(1);
     expect(await metric(app, 'modelgate_cache_entries{model="iris"}')).toBeGreaterThanOrEqual(1);
   });
 
@@ -98,13 +98,13 @@ describe('prediction cache on :predict (memory tier)', () => {
     // server together and overlap the first one's inference rather than arriving after it.
     await Promise.all(Array.from({ length: 20 }, () => fetch(`${app.url}/health/live`).then((r) => r.text())));
     const rowsBefore = await rowsRun(app);
-    const missesBefore = await metric(app, 'modelgate_cache_misses_total{model="iris"}');
+    const missesBefore = await metric(app, 'modelgate_cache_misses_total{model="iris",version="1"}');
     const answers = await Promise.all(Array.from({ length: 20 }, async () => {
       const res = await post();
       return { status: res.status, outcome: res.headers.get('x-cache'), body: await res.json() };
     }));
     expect((await rowsRun(app)) - rowsBefore).toBe(1);
-    expect((await metric(app, 'modelgate_cache_misses_total{model="iris"}')) - missesBefore).toBe(1);
+    expect((await metric(app, 'modelgate_cache_misses_total{model="iris",version="1"}')) - missesBefore).toBe(1);
     const outcomes = answers.map((a) => a.outcome);
     expect(outcomes.filter((o) => o === 'miss')).toHaveLength(1);
     expect(outcomes.filter((o) => o === 'shared').length).toBeGreaterThan(0);

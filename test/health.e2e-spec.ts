@@ -49,7 +49,7 @@ describe('a Redis outage (inference app against a private redis-server)', () => 
     expect(res.body.info.redis).toEqual({ status: 'up' });
   });
 
-  it('turns not ready (503 naming redis) when Redis dies, keeps serving inline predictions, and recovers by itself when Redis returns', async () => {
+  it('turns /health/ready 503 naming redis when Redis dies while staying ready to infer (/v2/health/ready), keeps serving inline predictions, and recovers by itself', async () => {
     await redis!.kill();
 
     const down = await waitFor('/health/ready to answer 503', async () => {
@@ -65,6 +65,8 @@ describe('a Redis outage (inference app against a private redis-server)', () => 
     const prediction = await predictIris();
     expect(prediction.status).toBe(200);
     expect(prediction.body.predictions[0].label).toBe('setosa');
+    // Ready to infer all the same: the Kubernetes readiness probe of the inference app keeps it in its Service.
+    expect((await request(running!.url).get('/v2/health/ready')).body).toEqual({ ready: true });
 
     redis = await startRedisServer(redisPort);
     const back = await waitFor('/health/ready to answer 200 again', async () => {

@@ -30,7 +30,7 @@ describe('route: queue, sync over the queue (all-in-one app, real Redis)', () =>
   });
 
   const submittedThroughQueue = async () =>
-    Number(/modelgate_jobs_submitted_total\{queue="predict\.iris-queued"\} (\d+)/.exec((await call(`${base}/metrics`, 'GET')).body)?.[1] ?? 0);
+    Number(/modelgate_jobs_submitted_total\{queue="predict\.iris-queued",model="iris-queued"\} (\d+)/.exec((await call(`${base}/metrics`, 'GET')).body)?.[1] ?? 0);
 
   it('answers :predict of a route: queue model with 200 and what the inline path answers, through a job', async () => {
     const before = await submittedThroughQueue();
@@ -97,7 +97,7 @@ describe('route: queue with no queue-processor running (inference app alone)', (
     // nobody waits for it any more, so it is not left to run later
     await waitFor('the queue to be empty', async () => {
       const metrics = (await call(`${base}/metrics`, 'GET')).body as string;
-      return /modelgate_queue_jobs\{queue="predict\.iris-queued",state="waiting"\} 0\b/.test(metrics);
+      return /modelgate_queue_jobs\{queue="predict\.iris-queued",model="iris-queued",state="waiting"\} 0\b/.test(metrics);
     });
     // a model with route: inline still answers inline without any queue-processor
     expect((await call(`${base}/v1/models/iris:predict`, 'POST', IRIS)).status).toBe(200);

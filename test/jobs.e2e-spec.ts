@@ -72,7 +72,7 @@ describe('jobs API (all-in-one app: the API and the queue-processor in one proce
   });
 
   it('refuses a body that does not fit the model signature with 400 naming the field, at submission (no job is queued)', async () => {
-    const submitted = async () => Number(/modelgate_jobs_submitted_total\{queue="predict\.iris"\} (\d+)/.exec((await call(`${base}/metrics`, 'GET')).body)?.[1] ?? 0);
+    const submitted = async () => Number(/modelgate_jobs_submitted_total\{queue="predict\.iris",model="iris"\} (\d+)/.exec((await call(`${base}/metrics`, 'GET')).body)?.[1] ?? 0);
     const before = await submitted();
     const res = await call(`${base}/v1/models/iris/jobs`, 'POST', { instances: [[1, 2, 3]] }, AS_PREDICT);
     expect(res.status).toBe(400);
@@ -160,10 +160,10 @@ describe('jobs API (all-in-one app: the API and the queue-processor in one proce
     const metrics = await call(`${base}/metrics`, 'GET');
     expect(metrics.status).toBe(200);
     for (const state of ['waiting', 'active', 'delayed', 'failed', 'completed']) {
-      expect(metrics.body).toMatch(new RegExp(`modelgate_queue_jobs\\{queue="predict\\.iris",state="${state}"\\} \\d+`));
+      expect(metrics.body).toMatch(new RegExp(`modelgate_queue_jobs\\{queue="predict\\.iris",model="iris",state="${state}"\\} \\d+`));
     }
-    expect(metrics.body).toMatch(/modelgate_jobs_submitted_total\{queue="predict\.iris"\} [1-9]/);
-    expect(metrics.body).toMatch(/modelgate_jobs_finished_total\{queue="predict\.iris",outcome="completed"\} [1-9]/);
+    expect(metrics.body).toMatch(/modelgate_jobs_submitted_total\{queue="predict\.iris",model="iris"\} [1-9]/);
+    expect(metrics.body).toMatch(/modelgate_jobs_finished_total\{queue="predict\.iris",model="iris",outcome="completed"\} [1-9]/);
 
     const ready = await call(`${base}/health/ready`, 'GET');
     expect(ready.status).toBe(200);

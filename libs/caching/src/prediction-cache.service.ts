@@ -144,7 +144,7 @@ export class PredictionCache implements OnApplicationBootstrap, OnApplicationShu
       batchable: servable.signature.batchable,
       ...(usesMemory(settings) ? this.memoryOptions(servable.name, settings) : {}),
       redis: usesRedis(settings) ? this.redis() : undefined,
-      counters: this.metrics.countersFor(servable.name),
+      counters: this.metrics.countersFor(servable.name, servable.version),
     });
   }
 

@@ -13,6 +13,8 @@ import { ReadinessCheck } from './readiness-check';
  */
 @Injectable()
 export class QueueBacklogHealthIndicator implements ReadinessCheck {
+  readonly neededToInfer = false;
+
   constructor(
     private readonly health: HealthIndicatorService,
     private readonly registry: ModelRegistry,

@@ -8,6 +8,8 @@ import { ReadinessCheck } from './readiness-check';
 /** PING on the app's own connection: the one its cache and control messages use. */
 @Injectable()
 export class RedisHealthIndicator implements ReadinessCheck {
+  readonly neededToInfer = false;
+
   constructor(
     private readonly health: HealthIndicatorService,
     @Inject(REDIS) private readonly redis: Redis,

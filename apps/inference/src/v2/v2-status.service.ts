@@ -37,10 +37,13 @@ export class V2StatusService {
     return { name: 'modelgate', version: serverVersion(), extensions: [...V2_EXTENSIONS] };
   }
 
-  /** The same checks as /health/ready (Redis, models, event loop): one notion of "ready" per process. */
+  /**
+   * Ready to infer: the checks of /health/ready that inline predictions need (models, event loop). Redis and
+   * the queue backlog are left out: without them jobs answer 503, while predictions go on.
+   */
   async serverReadiness(): Promise<ServerReadiness> {
     const results = await Promise.all(
-      this.checks.map((c) => c.check().catch((error: Error) => ({ check: { status: 'down', message: error.message } }))),
+      this.checks.filter((c) => c.neededToInfer !== false).map((c) => c.check().catch((error: Error) => ({ check: { status: 'down', message: error.message } }))),
     );
     const failing: string[] = [];
     for (const result of results) {
