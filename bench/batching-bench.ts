@@ -48,20 +48,10 @@ export async function runBatchingBench(options: BatchingBenchOptions): Promise<v
   const limit = Math.max(...raw.map((p) => p.rowsPerSecond));
   const best = raw.find((p) => p.rowsPerSecond === limit)!;
 
-  // The HTTP limit: bare Fastify parsing the same body and answering a fixed prediction, in this run.
-  const httpLimit: Record<string, LoadResult> = {};
-  {
-    const bare = await startServer('bench/lib/bare-fastify-server.ts', {}, ['-r', 'ts-node/register/transpile-only']);
-    try {
-      const url = `${bare.url}/v1/models/mlp-bench:predict`;
-      await drive(url, body, 64, 2);
-      httpLimit.c1 = await driveSequential(url, body, options.seconds);
-      httpLimit.c64 = await drive(url, body, 64, options.seconds);
-      console.log(`bare Fastify: c=1 p50 ${httpLimit.c1.p50Ms} ms; c=64 ${Math.round(httpLimit.c64.throughput)} req/s, p99 ${httpLimit.c64.p99Ms} ms`);
-    } finally {
-      await bare.stop();
-    }
-  }
+  // The HTTP limit: bare Fastify parsing the same body and answering a fixed prediction, in this run:
+  // at the start, and again at the end (see below).
+  const httpLimit = await measureBareFastify(body, options.seconds);
+  console.log(`bare Fastify: c=1 p50 ${httpLimit.c1.p50Ms} ms; c=64 ${Math.round(httpLimit.c64.throughput)} req/s, p99 ${httpLimit.c64.p99Ms} ms`);
   const ofLimit = (r: LoadResult) => `${(r.throughput / httpLimit.c64.throughput).toFixed(2)}x bare Fastify`;
 
   const env = { MODEL_REPOSITORY: repo, MODELGATE_CACHE_POLICY: 'off', MODELGATE_BATCHING_MAX_BATCH_SIZE: '64' };
@@ -168,6 +158,22 @@ export async function runBatchingBench(options: BatchingBenchOptions): Promise<v
     }
   }
 
+  // The machine's speed drifts during a run this long: the limit is measured again, and the ratios of the
+  // summary use the higher of the two measurements (the less flattering one for modelgate).
+  const httpLimitAtEnd = await measureBareFastify(body, options.seconds);
+  const httpLimitReqPerSec = Math.max(httpLimit.c64.throughput, httpLimitAtEnd.c64.throughput);
+  console.log(`bare Fastify again at the end: c=64 ${Math.round(httpLimitAtEnd.c64.throughput)} req/s; the limit for the ratios below: ${Math.round(httpLimitReqPerSec)} req/s`);
+  const ofHigherLimit = (r: LoadResult) => Math.round((100 * r.throughput) / httpLimitReqPerSec) / 100;
+  const againstLimit = {
+    limitReqPerSec: httpLimitReqPerSec,
+    'aimd, c=64 (defaults)': ofHigherLimit(runs.aimd[CONCURRENCIES.indexOf(64)]),
+    ...Object.fromEntries(Object.entries(variants).map(([name, r]) => [name, ofHigherLimit(r)])),
+    'cache hit': ofHigherLimit(cached.hit),
+    'cache miss': ofHigherLimit(cached.miss),
+    hitOverMiss: Math.round((100 * cached.hit.throughput) / cached.miss.throughput) / 100,
+  };
+  for (const [name, ratio] of Object.entries(againstLimit)) if (name !== 'limitReqPerSec') console.log(`  ${name}: ${ratio}${name === 'hitOverMiss' ? 'x the miss path' : 'x bare Fastify'}`);
+
   const offAt = (c: number) => runs.off[CONCURRENCIES.indexOf(c)].throughput;
   const summary = SETTINGS.filter((s) => s.name !== 'off').map((s) => {
     const at64 = runs[s.name][CONCURRENCIES.indexOf(64)];
@@ -195,6 +201,8 @@ export async function runBatchingBench(options: BatchingBenchOptions): Promise<v
     secondsPerRun: options.seconds,
     rawLimit: { threads: 1, points: raw, bestBatchSize: best.batchSize, rowsPerSecond: limit },
     httpLimit,
+    httpLimitAtEnd,
+    againstLimit,
     concurrencies: CONCURRENCIES,
     runs,
     variants,
@@ -217,6 +225,18 @@ export async function runBatchingBench(options: BatchingBenchOptions): Promise<v
   );
   writeFileSync(join(out, 'batching.svg'), svg);
   console.log(`wrote ${join(out, 'batching.json')} and ${join(out, 'batching.svg')}`);
+}
+
+/** Bare Fastify at c=1 (microsecond timing) and c=64, after a short warm-up. */
+async function measureBareFastify(body: string, seconds: number): Promise<Record<'c1' | 'c64', LoadResult>> {
+  const bare = await startServer('bench/lib/bare-fastify-server.ts', {}, ['-r', 'ts-node/register/transpile-only']);
+  try {
+    const url = `${bare.url}/v1/models/mlp-bench:predict`;
+    await drive(url, body, 64, 2);
+    return { c1: await driveSequential(url, body, seconds), c64: await drive(url, body, 64, seconds) };
+  } finally {
+    await bare.stop();
+  }
 }
 
 /** Requests per second at c=64 by protocol (aimd, access log off), beside the bare Fastify and grpc-js limits. */

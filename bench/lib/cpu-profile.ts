@@ -12,12 +12,12 @@ const CATEGORIES: [string, RegExp][] = [
   ['garbage collection', /^\(garbage collector\)$/],
   ['Node async context (AsyncResource.bind, async hooks)', /node:async_hooks|node:internal\/async_hooks|^deprecate$/],
   ['JSON parsing of request bodies', /secure-json-parse|JSON\.parse|^parse$/],
-  ['logging (access log)', /winston|logform|safe-stable-stringify|nest-winston|moment|file-stream-rotator|colors/],
-  ['metrics', /prom-client/],
-  ['decoding and encoding tensors', /dist\/libs\/models\/src\/codecs|dist\/libs\/models\/src\/tensor/],
-  ['batching and the instance hand-off', /dist\/libs\/(batching|prediction|models\/src\/runtime)|postMessage|MessagePort|worker_threads/],
-  ['caching', /dist\/libs\/caching/],
-  ['Nest (routing, guards, interceptors)', /@nestjs|rxjs|reflect-metadata|dist\/libs\/(access|platform)|dist\/apps/],
+  ['logging (access log)', /winston|logform|safe-stable-stringify|nest-winston|moment|file-stream-rotator|colors|dist\/libs\/logging/],
+  ['metrics', /prom-client|dist\/libs\/metrics/],
+  ['decoding and encoding tensors', /dist\/libs\/protocols|dist\/libs\/models\/src\/tensor/],
+  ['data plane, batching and the instance hand-off', /dist\/libs\/(dataplane|batching|models\/src\/runtime)|postMessage|MessagePort|worker_threads/],
+  ['caching (keys, lookups)', /dist\/libs\/caching|keyv|cache-manager|node:internal\/crypto/],
+  ['Nest (routing, guards) and modelgate hooks', /@nestjs|rxjs|reflect-metadata|dist\/libs\/(access|platform)|dist\/apps/],
   ['HTTP (Fastify, Node http and sockets)', /fastify|find-my-way|avvio|light-my-request|node:_http|node:http|node:net|node:internal\/(streams|stream_base|http)|writev|writeBuffer|^\(program\)$/],
 ];
 

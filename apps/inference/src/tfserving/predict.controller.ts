@@ -120,8 +120,8 @@ export class PredictController {
   }
 
   private async answer(target: JobTarget, body: unknown, headers: Record<string, string | undefined>, reply: FastifyReply) {
-    const routed = await this.queueRouting.route(target, body, headers, reply);
-    if (routed) return routed.body;
+    const queued = this.queueRouting.route(target, body, headers, reply);
+    if (queued) return (await queued)?.body;
     return withCacheHeader(reply, await this.predictor.predict(target.model, target.version, body));
   }
 }
