@@ -1,9 +1,10 @@
 /**
  * `npm run bench`: the mlp-bench model (784-2048-2048-10) over HTTP on loopback, one row per request, at
  * concurrency 1, 8, 64 and 256, with batching off and each policy on; the raw in-process session.run
- * limit and bare Fastify's HTTP limit (same body parser, fixed answer) measured in the same run; a cached case (hit path against miss path); the protocols at c=64 (TF
- * Serving JSON, V2 binary, V2 gRPC unary and streamed, raw tensors) against a bare grpc-js server's limit
- * in the same run. Writes bench/results/batching.json and bench/results/batching.svg.
+ * limit and bare Fastify's HTTP limit (same body parser, fixed answer) measured in the same run, each c=64
+ * figure paired with a bare run right after it; a cached case (hit path against miss path, and c=1 hits);
+ * the protocols at c=64 (TF Serving JSON, V2 binary, V2 gRPC unary and streamed, raw tensors) against a
+ * bare grpc-js server's limit; two server workers. Writes bench/results/batching.json and batching.svg.
  */
 import { cpSync, mkdirSync, mkdtempSync, writeFileSync } from 'fs';
 import { cpus, tmpdir, totalmem } from 'os';
@@ -23,6 +24,13 @@ const SETTINGS: { name: string; env: Record<string, string> }[] = [
   { name: 'aimd', env: { MODELGATE_BATCHING_POLICY: 'aimd' } },
   { name: 'quantile', env: { MODELGATE_BATCHING_POLICY: 'quantile' } },
 ];
+
+/** A modelgate figure over the bare server's, the two measured one right after the other. */
+interface PairedRatio {
+  reqPerSec: number;
+  limitReqPerSec: number;
+  ratio: number;
+}
 
 export interface BatchingBenchOptions {
   seconds: number;
@@ -48,11 +56,21 @@ export async function runBatchingBench(options: BatchingBenchOptions): Promise<v
   const limit = Math.max(...raw.map((p) => p.rowsPerSecond));
   const best = raw.find((p) => p.rowsPerSecond === limit)!;
 
-  // The HTTP limit: bare Fastify parsing the same body and answering a fixed prediction, in this run:
-  // at the start, and again at the end (see below).
-  const httpLimit = await measureBareFastify(body, options.seconds);
+  // The HTTP limit: bare Fastify parsing the same body and answering a fixed prediction. It stays up for
+  // the whole run, idle while modelgate is measured: this machine's speed drifts by tens of percent within
+  // a run, so every figure at c=64 is paired with a bare run right after it, and its ratio is to that.
+  const bareHttp = await startServer('bench/lib/bare-fastify-server.ts', {}, ['-r', 'ts-node/register/transpile-only']);
+  const bareUrl = `${bareHttp.url}/v1/models/mlp-bench:predict`;
+  await drive(bareUrl, body, 64, 2);
+  const httpLimit = { c1: await driveSequential(bareUrl, body, options.seconds), c64: await drive(bareUrl, body, 64, options.seconds) };
   console.log(`bare Fastify: c=1 p50 ${httpLimit.c1.p50Ms} ms; c=64 ${Math.round(httpLimit.c64.throughput)} req/s, p99 ${httpLimit.c64.p99Ms} ms`);
-  const ofLimit = (r: LoadResult) => `${(r.throughput / httpLimit.c64.throughput).toFixed(2)}x bare Fastify`;
+  const ofLimit = (r: LoadResult) => `${(r.throughput / httpLimit.c64.throughput).toFixed(2)}x bare Fastify at the start`;
+  const paired: Record<string, PairedRatio> = {};
+  const pairWithBare = async (name: string, r: LoadResult) => {
+    const bare = await drive(bareUrl, body, 64, options.seconds);
+    paired[name] = { reqPerSec: r.throughput, limitReqPerSec: bare.throughput, ratio: r.throughput / bare.throughput };
+    console.log(`  paired: ${name} ${Math.round(r.throughput)} req/s against bare Fastify ${Math.round(bare.throughput)} right after: ${paired[name].ratio.toFixed(2)}x`);
+  };
 
   const env = { MODEL_REPOSITORY: repo, MODELGATE_CACHE_POLICY: 'off', MODELGATE_BATCHING_MAX_BATCH_SIZE: '64' };
   const runs: Record<string, LoadResult[]> = {};
@@ -73,6 +91,7 @@ export async function runBatchingBench(options: BatchingBenchOptions): Promise<v
           `${setting.name.padEnd(8)} c=${String(c).padStart(3)}: ${Math.round(r.throughput)} req/s (${ofLimit(r)}, ${((100 * r.throughput) / limit).toFixed(1)}% of raw limit), ` +
             `p50 ${r.p50Ms} ms, p99 ${r.p99Ms} ms, mean batch ${batch.mean.toFixed(1)} rows, non-2xx ${r.non2xx}, errors ${r.errors}`,
         );
+        if (c === 64) await pairWithBare(`${setting.name}, c=64`, r);
       }
     } finally {
       await server.stop();
@@ -82,57 +101,71 @@ export async function runBatchingBench(options: BatchingBenchOptions): Promise<v
   // Where the rest goes: the same load (aimd, c=64) with the access log off, and with the row sent (and
   // answered) as KServe V2 binary tensor data instead of JSON numbers (no JSON parsing of the tensor).
   const variants: Record<string, LoadResult> = {};
+  const grpcRequest = encodeInferRequest({
+    model_name: 'mlp-bench',
+    inputs: [{ name: 'input', datatype: 'FP32', shape: [1, 784] }],
+    raw_input_contents: [Buffer.from(Float32Array.from(row(1)).buffer)],
+  });
   {
     const server = await startServer('dist/apps/inference/src/main.js', { ...env, MODELGATE_LOGGING_ACCESS_LOG: 'false' });
     try {
       const tf = `${server.url}/v1/models/mlp-bench:predict`;
       await drive(tf, body, 64, 2);
       variants['aimd, access log off'] = await drive(tf, body, 64, options.seconds);
+      await pairWithBare('aimd, access log off', variants['aimd, access log off']);
       const header = JSON.stringify({ inputs: [{ name: 'input', shape: [1, 784], datatype: 'FP32', parameters: { binary_data_size: 784 * 4 } }] });
       const binary = Buffer.concat([Buffer.from(header), Buffer.from(Float32Array.from(row(1)).buffer)]);
       const v2 = `${server.url}/v2/models/mlp-bench/infer`;
       const binaryHeaders = { 'content-type': 'application/octet-stream', 'inference-header-content-length': String(Buffer.byteLength(header)) };
       await drive(v2, binary, 64, 2, binaryHeaders);
       variants['aimd, access log off, V2 binary body'] = await drive(v2, binary, 64, options.seconds, binaryHeaders);
+      await pairWithBare('aimd, access log off, V2 binary body', variants['aimd, access log off, V2 binary body']);
       // ...and the answer as binary tensor data too (what Triton's HTTP client asks for by default).
       const headerOut = JSON.stringify({ ...JSON.parse(header), parameters: { binary_data_output: true } });
       const binaryOut = Buffer.concat([Buffer.from(headerOut), Buffer.from(Float32Array.from(row(1)).buffer)]);
       const binaryOutHeaders = { ...binaryHeaders, 'inference-header-content-length': String(Buffer.byteLength(headerOut)) };
       variants['aimd, access log off, V2 binary body and answer'] = await drive(v2, binaryOut, 64, options.seconds, binaryOutHeaders);
+      await pairWithBare('aimd, access log off, V2 binary body and answer', variants['aimd, access log off, V2 binary body and answer']);
       // KServe V2 over gRPC with raw tensor contents, as Triton's clients and perf_analyzer send them.
-      const grpcRequest = encodeInferRequest({
-        model_name: 'mlp-bench',
-        inputs: [{ name: 'input', datatype: 'FP32', shape: [1, 784] }],
-        raw_input_contents: [Buffer.from(Float32Array.from(row(1)).buffer)],
-      });
       await driveGrpcUnary(server.grpcAddress, grpcRequest, 64, 2);
       variants['aimd, access log off, gRPC ModelInfer (raw)'] = await driveGrpcUnary(server.grpcAddress, grpcRequest, 64, options.seconds);
       variants['aimd, access log off, gRPC ModelStreamInfer (raw)'] = await driveGrpcStream(server.grpcAddress, grpcRequest, 64, options.seconds);
-      for (const [name, r] of Object.entries(variants)) {
-        console.log(`${name}, c=64: ${Math.round(r.throughput)} req/s (${ofLimit(r)}, ${((100 * r.throughput) / limit).toFixed(1)}% of raw limit), p50 ${r.p50Ms} ms, p99 ${r.p99Ms} ms, non-2xx ${r.non2xx}`);
-      }
     } finally {
       await server.stop();
     }
   }
+  // Two server workers (node:cluster) on these two cores, defaults otherwise: what a second process gives
+  // when the load generator shares the cores.
+  {
+    const server = await startServer('dist/apps/inference/src/main.js', { ...env, MODELGATE_SERVER_WORKERS: '2' });
+    try {
+      const tf = `${server.url}/v1/models/mlp-bench:predict`;
+      await drive(tf, body, 64, 2);
+      variants['aimd, server.workers 2'] = await drive(tf, body, 64, options.seconds);
+      await pairWithBare('aimd, server.workers 2', variants['aimd, server.workers 2']);
+    } finally {
+      await server.stop();
+    }
+  }
+  for (const [name, r] of Object.entries(variants)) {
+    console.log(`${name}, c=64: ${Math.round(r.throughput)} req/s (${ofLimit(r)}, ${((100 * r.throughput) / limit).toFixed(1)}% of raw limit), p50 ${r.p50Ms} ms, p99 ${r.p99Ms} ms, non-2xx ${r.non2xx}`);
+  }
 
   // The gRPC limit in Node on this machine, in the same run: a bare @grpc/grpc-js server that decodes the
-  // same ModelInferRequest and answers a fixed ModelInferResponse, driven by the same client.
+  // same ModelInferRequest and answers a fixed ModelInferResponse, driven by the same client right after
+  // modelgate's gRPC figures (paired, as the HTTP ones are).
   const grpcLimit: Record<string, LoadResult> = {};
   {
     const bare = await startBareGrpcServer();
     try {
-      const grpcRequest = encodeInferRequest({
-        model_name: 'mlp-bench',
-        inputs: [{ name: 'input', datatype: 'FP32', shape: [1, 784] }],
-        raw_input_contents: [Buffer.from(Float32Array.from(row(1)).buffer)],
-      });
       await driveGrpcUnary(bare.address, grpcRequest, 64, 2);
       grpcLimit.unary = await driveGrpcUnary(bare.address, grpcRequest, 64, options.seconds);
       grpcLimit.stream = await driveGrpcStream(bare.address, grpcRequest, 64, options.seconds);
       for (const [name, r] of Object.entries(grpcLimit)) console.log(`bare grpc-js ${name.padEnd(6)} c=64: ${Math.round(r.throughput)} calls/s, p50 ${r.p50Ms} ms, p99 ${r.p99Ms} ms`);
       const unary = variants['aimd, access log off, gRPC ModelInfer (raw)'];
       const stream = variants['aimd, access log off, gRPC ModelStreamInfer (raw)'];
+      paired['gRPC ModelInfer against bare grpc-js unary'] = { reqPerSec: unary.throughput, limitReqPerSec: grpcLimit.unary.throughput, ratio: unary.throughput / grpcLimit.unary.throughput };
+      paired['gRPC ModelStreamInfer against bare grpc-js stream'] = { reqPerSec: stream.throughput, limitReqPerSec: grpcLimit.stream.throughput, ratio: stream.throughput / grpcLimit.stream.throughput };
       console.log(`gRPC ModelInfer: ${(unary.throughput / grpcLimit.unary.throughput).toFixed(2)}x the bare unary limit; ModelStreamInfer ${(stream.throughput / grpcLimit.stream.throughput).toFixed(2)}x the bare stream limit`);
     } finally {
       await bare.stop();
@@ -148,31 +181,25 @@ export async function runBatchingBench(options: BatchingBenchOptions): Promise<v
       const url = `${server.url}/v1/models/mlp-bench:predict`;
       await drive(url, body, 64, 2);
       cached.hit = await drive(url, body, 64, options.seconds);
+      await pairWithBare('cache hit', cached.hit);
+      // One request at a time, every one a hit: modelgate's own latency without the model's run.
+      cached.hitC1 = await driveSequential(url, body, options.seconds);
       let seed = 1000;
       cached.miss = await drive(url, () => JSON.stringify({ instances: [row(seed++)] }), 64, options.seconds);
+      await pairWithBare('cache miss', cached.miss);
       for (const [name, r] of Object.entries(cached)) {
-        console.log(`cache-${name.padEnd(4)} c= 64: ${Math.round(r.throughput)} req/s (${ofLimit(r)}), p50 ${r.p50Ms} ms, p99 ${r.p99Ms} ms, non-2xx ${r.non2xx}`);
+        console.log(`cache-${name.padEnd(5)} ${name === 'hitC1' ? 'c=  1' : 'c= 64'}: ${Math.round(r.throughput)} req/s (${ofLimit(r)}), p50 ${r.p50Ms} ms, p99 ${r.p99Ms} ms, non-2xx ${r.non2xx}`);
       }
     } finally {
       await server.stop();
     }
   }
 
-  // The machine's speed drifts during a run this long: the limit is measured again, and the ratios of the
-  // summary use the higher of the two measurements (the less flattering one for modelgate).
-  const httpLimitAtEnd = await measureBareFastify(body, options.seconds);
-  const httpLimitReqPerSec = Math.max(httpLimit.c64.throughput, httpLimitAtEnd.c64.throughput);
-  console.log(`bare Fastify again at the end: c=64 ${Math.round(httpLimitAtEnd.c64.throughput)} req/s; the limit for the ratios below: ${Math.round(httpLimitReqPerSec)} req/s`);
-  const ofHigherLimit = (r: LoadResult) => Math.round((100 * r.throughput) / httpLimitReqPerSec) / 100;
-  const againstLimit = {
-    limitReqPerSec: httpLimitReqPerSec,
-    'aimd, c=64 (defaults)': ofHigherLimit(runs.aimd[CONCURRENCIES.indexOf(64)]),
-    ...Object.fromEntries(Object.entries(variants).map(([name, r]) => [name, ofHigherLimit(r)])),
-    'cache hit': ofHigherLimit(cached.hit),
-    'cache miss': ofHigherLimit(cached.miss),
-    hitOverMiss: Math.round((100 * cached.hit.throughput) / cached.miss.throughput) / 100,
-  };
-  for (const [name, ratio] of Object.entries(againstLimit)) if (name !== 'limitReqPerSec') console.log(`  ${name}: ${ratio}${name === 'hitOverMiss' ? 'x the miss path' : 'x bare Fastify'}`);
+  await bareHttp.stop();
+  const hitOverMiss = cached.hit.throughput / cached.miss.throughput;
+  console.log('against bare Fastify measured right after each (gRPC: bare grpc-js):');
+  for (const [name, p] of Object.entries(paired)) console.log(`  ${name}: ${p.ratio.toFixed(2)}x (${Math.round(p.reqPerSec)} against ${Math.round(p.limitReqPerSec)})`);
+  console.log(`  cache hit against cache miss: ${hitOverMiss.toFixed(2)}x`);
 
   const offAt = (c: number) => runs.off[CONCURRENCIES.indexOf(c)].throughput;
   const summary = SETTINGS.filter((s) => s.name !== 'off').map((s) => {
@@ -201,8 +228,8 @@ export async function runBatchingBench(options: BatchingBenchOptions): Promise<v
     secondsPerRun: options.seconds,
     rawLimit: { threads: 1, points: raw, bestBatchSize: best.batchSize, rowsPerSecond: limit },
     httpLimit,
-    httpLimitAtEnd,
-    againstLimit,
+    paired,
+    hitOverMiss,
     concurrencies: CONCURRENCIES,
     runs,
     variants,
@@ -225,18 +252,6 @@ export async function runBatchingBench(options: BatchingBenchOptions): Promise<v
   );
   writeFileSync(join(out, 'batching.svg'), svg);
   console.log(`wrote ${join(out, 'batching.json')} and ${join(out, 'batching.svg')}`);
-}
-
-/** Bare Fastify at c=1 (microsecond timing) and c=64, after a short warm-up. */
-async function measureBareFastify(body: string, seconds: number): Promise<Record<'c1' | 'c64', LoadResult>> {
-  const bare = await startServer('bench/lib/bare-fastify-server.ts', {}, ['-r', 'ts-node/register/transpile-only']);
-  try {
-    const url = `${bare.url}/v1/models/mlp-bench:predict`;
-    await drive(url, body, 64, 2);
-    return { c1: await driveSequential(url, body, seconds), c64: await drive(url, body, 64, seconds) };
-  } finally {
-    await bare.stop();
-  }
 }
 
 /** Requests per second at c=64 by protocol (aimd, access log off), beside the bare Fastify and grpc-js limits. */

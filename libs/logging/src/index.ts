@@ -1,4 +1,4 @@
 export { AccessLogModule } from './access-log.module';
 export { AccessLog } from './access-log';
-export { createLogging, createWinstonLogger, createNestLogger } from './logger.factory';
+export { createLogging, createNestLogger } from './logger.factory';
 export type { CreateLoggerOptions, Logging } from './logger.factory';

@@ -55,10 +55,6 @@ function prettyConsole(appName: string, colors: boolean) {
   })();
 }
 
-export function createWinstonLogger(options: CreateLoggerOptions): Logger {
-  return createLogging(options).winston;
-}
-
 export function createLogging(options: CreateLoggerOptions): Logging {
   const file = readLoggerOptions(options.configDir);
   const sinks = [];
