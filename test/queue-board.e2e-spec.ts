@@ -27,6 +27,16 @@ describe('bull-board login at /admin/queues (HTTP Basic, the admin key as the pa
     }
   });
 
+  it('serves nothing of the board without a key under any spelling of its path (percent escapes, doubled slashes, case)', async () => {
+    for (const path of ['/%61dmin/queues', '/admin/%71ueues/api/queues', '//admin/queues', '/admin//queues/api/queues', '/ADMIN/queues', '/Admin/Queues/api/queues']) {
+      const answer = await get(path);
+      expect([401, 404]).toContain(answer.status);
+      expect(await answer.text()).not.toMatch(/bull|predict\.iris/i);
+    }
+    // The same spellings with the admin key are the board or a 404, never an error of ours.
+    expect([200, 404]).toContain((await get('/%61dmin/queues', basic('operator', ADMIN_KEY))).status);
+  });
+
   it('opens the page, its assets and its API to the admin key as the Basic password, whatever the user name', async () => {
     for (const user of ['operator', 'admin', '']) {
       const page = await get('/admin/queues', basic(user, ADMIN_KEY));

@@ -71,11 +71,13 @@ export class QueueBoard implements OnModuleInit {
   }
 }
 
+const MAY_NAME_BOARD = /admin|%/i;
+
 /** By the matched route (what the plugin serves) and by the path (whatever did not match a route). */
 function isBoardRequest(request: FastifyRequest): boolean {
-  // Any spelling of the board's path holds 'admin' or a percent escape: the rest cannot be it.
-  const { url } = request;
-  if (!url.includes('admin') && !url.includes('%')) return false;
+  // Any spelling of the board's path holds 'admin' (in any case, should routing ever fold it) or a percent
+  // escape: the rest cannot be it.
+  if (!MAY_NAME_BOARD.test(request.url)) return false;
   const path = request.url.split('?')[0];
   const under = (p: string | undefined) => p !== undefined && (p === QUEUE_BOARD_ROUTE || p.startsWith(`${QUEUE_BOARD_ROUTE}/`));
   return under(request.routeOptions?.url) || under(path) || under(safeDecode(path).replace(/\/{2,}/g, '/'));
