@@ -18,6 +18,8 @@ import { ROOT, startServer } from './lib/server-process';
 import { barChartsSvg } from '@app/charts';
 
 const CONCURRENCIES = [1, 8, 64, 256];
+/** More distinct bodies than a 10 s miss run sends here, so that every request of it is a miss. */
+const MISS_BODIES = 60_000;
 const SETTINGS: { name: string; env: Record<string, string> }[] = [
   { name: 'off', env: { MODELGATE_BATCHING_ENABLED: 'false' } },
   { name: 'fixed', env: { MODELGATE_BATCHING_POLICY: 'fixed' } },
@@ -175,6 +177,7 @@ export async function runBatchingBench(options: BatchingBenchOptions): Promise<v
   // Cached case: the same body again and again (every request a hit after the first) against distinct
   // bodies (every request a miss that runs the model), both at concurrency 64 with the LRU memory tier.
   const cached: Record<string, LoadResult> = {};
+  let missShare = 0;
   {
     const server = await startServer('dist/apps/inference/src/main.js', { ...env, MODELGATE_CACHE_POLICY: 'lru', MODELGATE_CACHE_MAX_ENTRIES: '1000000' });
     try {
@@ -184,8 +187,15 @@ export async function runBatchingBench(options: BatchingBenchOptions): Promise<v
       await pairWithBare('cache hit', cached.hit);
       // One request at a time, every one a hit: modelgate's own latency without the model's run.
       cached.hitC1 = await driveSequential(url, body, options.seconds);
-      let seed = 1000;
-      cached.miss = await drive(url, () => JSON.stringify({ instances: [row(seed++)] }), 64, options.seconds);
+      // Bodies made before the run (making them during it would cost the load generator, on the same
+      // cores), each distinct: row() repeats every 97 seeds, so the first element carries the index.
+      const distinct = Array.from({ length: MISS_BODIES }, (_, n) => JSON.stringify({ instances: [[n / MISS_BODIES, ...row(n).slice(1)]] }));
+      let next = 0;
+      const before = await cacheRows(server.url);
+      cached.miss = await drive(url, () => distinct[next++ % MISS_BODIES], 64, options.seconds);
+      const after = await cacheRows(server.url);
+      missShare = (after.misses - before.misses) / Math.max(1, after.misses - before.misses + after.hits - before.hits);
+      console.log(`cache-miss run: ${(100 * missShare).toFixed(1)}% of its rows were misses (${next} requests, ${MISS_BODIES} distinct bodies)`);
       await pairWithBare('cache miss', cached.miss);
       for (const [name, r] of Object.entries(cached)) {
         console.log(`cache-${name.padEnd(5)} ${name === 'hitC1' ? 'c=  1' : 'c= 64'}: ${Math.round(r.throughput)} req/s (${ofLimit(r)}), p50 ${r.p50Ms} ms, p99 ${r.p99Ms} ms, non-2xx ${r.non2xx}`);
@@ -230,6 +240,7 @@ export async function runBatchingBench(options: BatchingBenchOptions): Promise<v
     httpLimit,
     paired,
     hitOverMiss,
+    missShare,
     concurrencies: CONCURRENCIES,
     runs,
     variants,
@@ -266,6 +277,13 @@ function protocolPanel(variants: Record<string, LoadResult>, grpcLimit: Record<s
     ['bare gRPC stream', grpcLimit.stream.throughput],
   ];
   return { title: 'Protocols at c=64 (aimd, access log off) and the bare grpc-js limit', unit: 'req/s', groups: ['c=64'], series: bars.map((b) => b[0]), values: [bars.map((b) => b[1])] };
+}
+
+/** The server's cache counters for mlp-bench (rows answered from the cache, rows computed). */
+async function cacheRows(url: string): Promise<{ hits: number; misses: number }> {
+  const text = await (await fetch(`${url}/metrics`)).text();
+  const read = (name: string) => Number(new RegExp(`^${name}\\{[^}]*model="mlp-bench"[^}]*\\} (\\S+)$`, 'm').exec(text)?.[1] ?? 0);
+  return { hits: read('modelgate_cache_hits_total'), misses: read('modelgate_cache_misses_total') };
 }
 
 /**
