@@ -14,7 +14,7 @@ import { startBareGrpcServer } from './lib/bare-grpc-server';
 import { driveGrpcStream, driveGrpcUnary, encodeInferRequest } from './lib/grpc-load';
 import { drive, driveSequential, LoadResult } from './lib/http-load';
 import { measureRawLimit, RawPoint } from './lib/raw-limit';
-import { ROOT, startServer } from './lib/server-process';
+import { ROOT, ServerProcess, startServer } from './lib/server-process';
 import { barChartsSvg } from '@app/charts';
 
 const CONCURRENCIES = [1, 8, 64, 256];
@@ -76,12 +76,8 @@ export async function runBatchingBench(options: BatchingBenchOptions): Promise<v
 
   const env = { MODEL_REPOSITORY: repo, MODELGATE_CACHE_POLICY: 'off', MODELGATE_BATCHING_MAX_BATCH_SIZE: '64' };
   const runs: Record<string, LoadResult[]> = {};
-  const meanBatch: Record<string, number> = {};
   for (const setting of SETTINGS) {
-    const server = await startServer('dist/apps/inference/src/main.js', { ...env, ...setting.env });
-    try {
-      const url = `${server.url}/v1/models/mlp-bench:predict`;
-      await drive(url, body, 64, 2); // warm-up: JIT, sessions, adaptive limits
+    await withWarmApp({ ...env, ...setting.env }, body, async (server, url) => {
       await batchSizes(server.url);
       runs[setting.name] = [];
       for (const c of CONCURRENCIES) {
@@ -95,9 +91,7 @@ export async function runBatchingBench(options: BatchingBenchOptions): Promise<v
         );
         if (c === 64) await pairWithBare(`${setting.name}, c=64`, r);
       }
-    } finally {
-      await server.stop();
-    }
+    });
   }
 
   // Where the rest goes: the same load (aimd, c=64) with the access log off, and with the row sent (and
@@ -108,47 +102,33 @@ export async function runBatchingBench(options: BatchingBenchOptions): Promise<v
     inputs: [{ name: 'input', datatype: 'FP32', shape: [1, 784] }],
     raw_input_contents: [Buffer.from(Float32Array.from(row(1)).buffer)],
   });
-  {
-    const server = await startServer('dist/apps/inference/src/main.js', { ...env, MODELGATE_LOGGING_ACCESS_LOG: 'false' });
-    try {
-      const tf = `${server.url}/v1/models/mlp-bench:predict`;
-      await drive(tf, body, 64, 2);
-      variants['aimd, access log off'] = await drive(tf, body, 64, options.seconds);
-      await pairWithBare('aimd, access log off', variants['aimd, access log off']);
-      const header = JSON.stringify({ inputs: [{ name: 'input', shape: [1, 784], datatype: 'FP32', parameters: { binary_data_size: 784 * 4 } }] });
-      const binary = Buffer.concat([Buffer.from(header), Buffer.from(Float32Array.from(row(1)).buffer)]);
-      const v2 = `${server.url}/v2/models/mlp-bench/infer`;
-      const binaryHeaders = { 'content-type': 'application/octet-stream', 'inference-header-content-length': String(Buffer.byteLength(header)) };
-      await drive(v2, binary, 64, 2, binaryHeaders);
-      variants['aimd, access log off, V2 binary body'] = await drive(v2, binary, 64, options.seconds, binaryHeaders);
-      await pairWithBare('aimd, access log off, V2 binary body', variants['aimd, access log off, V2 binary body']);
-      // ...and the answer as binary tensor data too (what Triton's HTTP client asks for by default).
-      const headerOut = JSON.stringify({ ...JSON.parse(header), parameters: { binary_data_output: true } });
-      const binaryOut = Buffer.concat([Buffer.from(headerOut), Buffer.from(Float32Array.from(row(1)).buffer)]);
-      const binaryOutHeaders = { ...binaryHeaders, 'inference-header-content-length': String(Buffer.byteLength(headerOut)) };
-      variants['aimd, access log off, V2 binary body and answer'] = await drive(v2, binaryOut, 64, options.seconds, binaryOutHeaders);
-      await pairWithBare('aimd, access log off, V2 binary body and answer', variants['aimd, access log off, V2 binary body and answer']);
-      // KServe V2 over gRPC with raw tensor contents, as Triton's clients and perf_analyzer send them.
-      await driveGrpcUnary(server.grpcAddress, grpcRequest, 64, 2);
-      variants['aimd, access log off, gRPC ModelInfer (raw)'] = await driveGrpcUnary(server.grpcAddress, grpcRequest, 64, options.seconds);
-      variants['aimd, access log off, gRPC ModelStreamInfer (raw)'] = await driveGrpcStream(server.grpcAddress, grpcRequest, 64, options.seconds);
-    } finally {
-      await server.stop();
-    }
-  }
+  await withWarmApp({ ...env, MODELGATE_LOGGING_ACCESS_LOG: 'false' }, body, async (server, tf) => {
+    variants['aimd, access log off'] = await drive(tf, body, 64, options.seconds);
+    await pairWithBare('aimd, access log off', variants['aimd, access log off']);
+    const header = JSON.stringify({ inputs: [{ name: 'input', shape: [1, 784], datatype: 'FP32', parameters: { binary_data_size: 784 * 4 } }] });
+    const binary = Buffer.concat([Buffer.from(header), Buffer.from(Float32Array.from(row(1)).buffer)]);
+    const v2 = `${server.url}/v2/models/mlp-bench/infer`;
+    const binaryHeaders = { 'content-type': 'application/octet-stream', 'inference-header-content-length': String(Buffer.byteLength(header)) };
+    await drive(v2, binary, 64, 2, binaryHeaders);
+    variants['aimd, access log off, V2 binary body'] = await drive(v2, binary, 64, options.seconds, binaryHeaders);
+    await pairWithBare('aimd, access log off, V2 binary body', variants['aimd, access log off, V2 binary body']);
+    // ...and the answer as binary tensor data too (what Triton's HTTP client asks for by default).
+    const headerOut = JSON.stringify({ ...JSON.parse(header), parameters: { binary_data_output: true } });
+    const binaryOut = Buffer.concat([Buffer.from(headerOut), Buffer.from(Float32Array.from(row(1)).buffer)]);
+    const binaryOutHeaders = { ...binaryHeaders, 'inference-header-content-length': String(Buffer.byteLength(headerOut)) };
+    variants['aimd, access log off, V2 binary body and answer'] = await drive(v2, binaryOut, 64, options.seconds, binaryOutHeaders);
+    await pairWithBare('aimd, access log off, V2 binary body and answer', variants['aimd, access log off, V2 binary body and answer']);
+    // KServe V2 over gRPC with raw tensor contents, as Triton's clients and perf_analyzer send them.
+    await driveGrpcUnary(server.grpcAddress, grpcRequest, 64, 2);
+    variants['aimd, access log off, gRPC ModelInfer (raw)'] = await driveGrpcUnary(server.grpcAddress, grpcRequest, 64, options.seconds);
+    variants['aimd, access log off, gRPC ModelStreamInfer (raw)'] = await driveGrpcStream(server.grpcAddress, grpcRequest, 64, options.seconds);
+  });
   // Two server workers (node:cluster) on these two cores, defaults otherwise: what a second process gives
   // when the load generator shares the cores.
-  {
-    const server = await startServer('dist/apps/inference/src/main.js', { ...env, MODELGATE_SERVER_WORKERS: '2' });
-    try {
-      const tf = `${server.url}/v1/models/mlp-bench:predict`;
-      await drive(tf, body, 64, 2);
-      variants['aimd, server.workers 2'] = await drive(tf, body, 64, options.seconds);
-      await pairWithBare('aimd, server.workers 2', variants['aimd, server.workers 2']);
-    } finally {
-      await server.stop();
-    }
-  }
+  await withWarmApp({ ...env, MODELGATE_SERVER_WORKERS: '2' }, body, async (_server, tf) => {
+    variants['aimd, server.workers 2'] = await drive(tf, body, 64, options.seconds);
+    await pairWithBare('aimd, server.workers 2', variants['aimd, server.workers 2']);
+  });
   for (const [name, r] of Object.entries(variants)) {
     console.log(`${name}, c=64: ${Math.round(r.throughput)} req/s (${ofLimit(r)}, ${((100 * r.throughput) / limit).toFixed(1)}% of raw limit), p50 ${r.p50Ms} ms, p99 ${r.p99Ms} ms, non-2xx ${r.non2xx}`);
   }
@@ -178,32 +158,25 @@ export async function runBatchingBench(options: BatchingBenchOptions): Promise<v
   // bodies (every request a miss that runs the model), both at concurrency 64 with the LRU memory tier.
   const cached: Record<string, LoadResult> = {};
   let missShare = 0;
-  {
-    const server = await startServer('dist/apps/inference/src/main.js', { ...env, MODELGATE_CACHE_POLICY: 'lru', MODELGATE_CACHE_MAX_ENTRIES: '1000000' });
-    try {
-      const url = `${server.url}/v1/models/mlp-bench:predict`;
-      await drive(url, body, 64, 2);
-      cached.hit = await drive(url, body, 64, options.seconds);
-      await pairWithBare('cache hit', cached.hit);
-      // One request at a time, every one a hit: modelgate's own latency without the model's run.
-      cached.hitC1 = await driveSequential(url, body, options.seconds);
-      // Bodies made before the run (making them during it would cost the load generator, on the same
-      // cores), each distinct: row() repeats every 97 seeds, so the first element carries the index.
-      const distinct = Array.from({ length: MISS_BODIES }, (_, n) => JSON.stringify({ instances: [[n / MISS_BODIES, ...row(n).slice(1)]] }));
-      let next = 0;
-      const before = await cacheRows(server.url);
-      cached.miss = await drive(url, () => distinct[next++ % MISS_BODIES], 64, options.seconds);
-      const after = await cacheRows(server.url);
-      missShare = (after.misses - before.misses) / Math.max(1, after.misses - before.misses + after.hits - before.hits);
-      console.log(`cache-miss run: ${(100 * missShare).toFixed(1)}% of its rows were misses (${next} requests, ${MISS_BODIES} distinct bodies)`);
-      await pairWithBare('cache miss', cached.miss);
-      for (const [name, r] of Object.entries(cached)) {
-        console.log(`cache-${name.padEnd(5)} ${name === 'hitC1' ? 'c=  1' : 'c= 64'}: ${Math.round(r.throughput)} req/s (${ofLimit(r)}), p50 ${r.p50Ms} ms, p99 ${r.p99Ms} ms, non-2xx ${r.non2xx}`);
-      }
-    } finally {
-      await server.stop();
+  await withWarmApp({ ...env, MODELGATE_CACHE_POLICY: 'lru', MODELGATE_CACHE_MAX_ENTRIES: '1000000' }, body, async (server, url) => {
+    cached.hit = await drive(url, body, 64, options.seconds);
+    await pairWithBare('cache hit', cached.hit);
+    // One request at a time, every one a hit: modelgate's own latency without the model's run.
+    cached.hitC1 = await driveSequential(url, body, options.seconds);
+    // Bodies made before the run (making them during it would cost the load generator, on the same
+    // cores), each distinct: row() repeats every 97 seeds, so the first element carries the index.
+    const distinct = Array.from({ length: MISS_BODIES }, (_, n) => JSON.stringify({ instances: [[n / MISS_BODIES, ...row(n).slice(1)]] }));
+    let next = 0;
+    const before = await cacheRows(server.url);
+    cached.miss = await drive(url, () => distinct[next++ % MISS_BODIES], 64, options.seconds);
+    const after = await cacheRows(server.url);
+    missShare = (after.misses - before.misses) / Math.max(1, after.misses - before.misses + after.hits - before.hits);
+    console.log(`cache-miss run: ${(100 * missShare).toFixed(1)}% of its rows were misses (${next} requests, ${MISS_BODIES} distinct bodies)`);
+    await pairWithBare('cache miss', cached.miss);
+    for (const [name, r] of Object.entries(cached)) {
+      console.log(`cache-${name.padEnd(5)} ${name === 'hitC1' ? 'c=  1' : 'c= 64'}: ${Math.round(r.throughput)} req/s (${ofLimit(r)}), p50 ${r.p50Ms} ms, p99 ${r.p99Ms} ms, non-2xx ${r.non2xx}`);
     }
-  }
+  });
 
   await bareHttp.stop();
   const hitOverMiss = cached.hit.throughput / cached.miss.throughput;
@@ -281,9 +254,26 @@ function protocolPanel(variants: Record<string, LoadResult>, grpcLimit: Record<s
 
 /** The server's cache counters for mlp-bench (rows answered from the cache, rows computed). */
 async function cacheRows(url: string): Promise<{ hits: number; misses: number }> {
-  const text = await (await fetch(`${url}/metrics`)).text();
-  const read = (name: string) => Number(new RegExp(`^${name}\\{[^}]*model="mlp-bench"[^}]*\\} (\\S+)$`, 'm').exec(text)?.[1] ?? 0);
+  const read = await mlpBenchMetrics(url);
   return { hits: read('modelgate_cache_hits_total'), misses: read('modelgate_cache_misses_total') };
+}
+
+/** One scrape of the server: the value of a series of mlp-bench by name (0 when absent). */
+async function mlpBenchMetrics(url: string): Promise<(name: string) => number> {
+  const text = await (await fetch(`${url}/metrics`)).text();
+  return (name) => Number(new RegExp(`^${name}\\{[^}]*model="mlp-bench"[^}]*\\} (\\S+)$`, 'm').exec(text)?.[1] ?? 0);
+}
+
+/** The built inference app with `env`, warmed up (JIT, sessions, adaptive limits) on :predict, for `measure`; stopped after. */
+async function withWarmApp(env: Record<string, string>, body: string, measure: (server: ServerProcess, predictUrl: string) => Promise<void>): Promise<void> {
+  const server = await startServer('dist/apps/inference/src/main.js', env);
+  try {
+    const url = `${server.url}/v1/models/mlp-bench:predict`;
+    await drive(url, body, 64, 2);
+    await measure(server, url);
+  } finally {
+    await server.stop();
+  }
 }
 
 /**
@@ -292,8 +282,7 @@ async function cacheRows(url: string): Promise<{ hits: number; misses: number }>
  */
 const lastBatch = new Map<string, { sum: number; count: number }>();
 async function batchSizes(url: string): Promise<{ mean: number }> {
-  const text = await (await fetch(`${url}/metrics`)).text();
-  const read = (name: string) => Number(new RegExp(`^${name}\\{[^}]*model="mlp-bench"[^}]*\\} (\\S+)$`, 'm').exec(text)?.[1] ?? 0);
+  const read = await mlpBenchMetrics(url);
   const now = { sum: read('modelgate_batch_size_rows_sum'), count: read('modelgate_batch_size_rows_count') };
   const before = lastBatch.get(url) ?? { sum: 0, count: 0 };
   lastBatch.set(url, now);

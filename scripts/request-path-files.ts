@@ -40,7 +40,7 @@ function filesRunSinceLastTake(dir: string): Set<string> {
 async function main(): Promise<void> {
   const dir = process.env.NODE_V8_COVERAGE;
   if (!dir) throw new Error('run with NODE_V8_COVERAGE=<an empty folder>');
-  const app = await startInference({ cache: { policy: 'off' } } as never);
+  const app = await startInference({ cache: { policy: 'off' } });
   const grpcRequest = encodeInferRequest({ model_name: 'iris', inputs: [{ name: 'features', datatype: 'FP32', shape: [1, 4] }], raw_input_contents: [Buffer.from(Float32Array.from(ROW).buffer)] });
   const post = (path: string, body: unknown) =>
     fetch(`${app.url}${path}`, { method: 'POST', body: JSON.stringify(body), headers: { 'content-type': 'application/json' } }).then((r) => r.text());

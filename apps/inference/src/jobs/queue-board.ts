@@ -27,7 +27,8 @@ export const QUEUE_BOARD_ROUTE = '/admin/queues';
 export class QueueBoard implements OnModuleInit {
   private readonly shown = new Set<string>();
 
-  private board?: ReturnType<typeof createBullBoard>;
+  private readonly adapter = new FastifyAdapter().setBasePath(QUEUE_BOARD_ROUTE);
+  private readonly board = createBullBoard({ queues: [], serverAdapter: this.adapter });
 
   constructor(
     private readonly adapterHost: HttpAdapterHost,
@@ -38,10 +39,7 @@ export class QueueBoard implements OnModuleInit {
 
   onModuleInit(): void {
     const fastify = this.adapterHost.httpAdapter.getInstance<FastifyInstance>();
-    const adapter = new FastifyAdapter();
-    adapter.setBasePath(QUEUE_BOARD_ROUTE);
-    this.board = createBullBoard({ queues: [], serverAdapter: adapter });
-    void fastify.register(adapter.registerPlugin() as never, { prefix: QUEUE_BOARD_ROUTE });
+    void fastify.register(this.adapter.registerPlugin() as never, { prefix: QUEUE_BOARD_ROUTE });
     fastify.addHook('onRequest', (request: FastifyRequest, reply: FastifyReply, done: () => void) => {
       if (!isBoardRequest(request)) return done();
       // The guard reads a key from the API's header forms; a browser's Basic password is that key.
@@ -67,7 +65,7 @@ export class QueueBoard implements OnModuleInit {
   private show(model: string): void {
     if (this.shown.has(model)) return;
     this.shown.add(model);
-    this.board?.addQueue(new BullMQAdapter(this.queues.of(model).queue));
+    this.board.addQueue(new BullMQAdapter(this.queues.of(model).queue));
   }
 }
 
